@@ -1,5 +1,5 @@
 /*
- * Reader for spec/vectors/*.vec files and the split-feeding harness the
+ * Reader for the spec/vectors .vec files and the split-feeding harness the
  * codec unit tests share. Format: spec/vectors/README.md.
  */
 #include "test/vec.h"

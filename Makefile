@@ -1,0 +1,73 @@
+# Gatehouse front door. Each build flavour has its own folder:
+#   build/        release (gcc, -O2 -g, warnings as errors)   `make`
+#   build-asan/   ASan+UBSan (clang)                          `make asan`
+#   build-cov/    gcov instrumented (gcc)                     `make coverage`
+#   build-fuzz/   libFuzzer targets (clang)                   `make fuzz-smoke`, `make fuzz`
+#   build-afl/    AFL++ targets (afl-clang-fast)              `make fuzz ENGINE=afl`
+# `make test` is what CI runs (.ci/run); see README.md.
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE ?= cmake
+TARGET ?= fcgi_records
+HOURS ?= 8
+ENGINE ?= afl
+SECONDS_PER_TARGET ?= 10
+
+.PHONY: all asan build-fuzz build-afl test unit fuzz-smoke fuzz coverage \
+	format check-format check-purity clean run deps
+
+all:
+	@$(CMAKE) -S . -B build -DCMAKE_C_COMPILER=gcc \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@$(CMAKE) --build build -j $(JOBS)
+
+asan:
+	@$(CMAKE) -S . -B build-asan -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_BUILD_TYPE=Debug -DGH_SANITIZE=ON >/dev/null
+	@$(CMAKE) --build build-asan -j $(JOBS)
+
+build-fuzz:
+	@$(CMAKE) -S . -B build-fuzz -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGH_TESTS=OFF \
+		-DGH_FUZZ_ENGINE=libfuzzer >/dev/null
+	@$(CMAKE) --build build-fuzz -j $(JOBS)
+
+build-afl:
+	@AFL_QUIET=1 AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(CMAKE) -S . -B build-afl \
+		-DCMAKE_C_COMPILER=afl-clang-fast -DCMAKE_BUILD_TYPE=Release \
+		-DGH_TESTS=OFF -DGH_FUZZ_ENGINE=afl -DGH_WERROR=OFF >/dev/null
+	@AFL_QUIET=1 AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(CMAKE) --build build-afl -j $(JOBS)
+
+deps:
+	@bash ci/deps.sh
+
+test:
+	@bash ci/test.sh
+
+unit: all asan
+	@bash ci/unit.sh
+
+fuzz-smoke:
+	@SECONDS_PER_TARGET=$(SECONDS_PER_TARGET) bash ci/fuzz-smoke.sh
+
+fuzz:
+	@bash ci/fuzz.sh $(TARGET) $(HOURS) $(ENGINE)
+
+coverage:
+	@bash ci/coverage.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+check-format:
+	@bash ci/check-format.sh
+
+check-purity: all
+	@bash ci/check-purity.sh build
+
+run:
+	@echo "make run arrives with the server core (issue 6): there is no server yet." >&2
+	@exit 1
+
+clean:
+	rm -rf build build-asan build-cov build-fuzz build-afl
