@@ -194,7 +194,7 @@ def one(ctx, c, conn_no, n, line, headers):
         if not keep:
             lines.append("Connection: close")
         eol = "\n" if plan.lf else "\r\n"
-        return (eol.join(lines) + eol + eol).encode("latin-1")
+        return ("".join(line + eol for line in lines) + eol).encode("latin-1")
 
     frame = (lambda b: b"%x\r\n%s\r\n" % (len(b), b)) if chunked else None
     sink = SockSink(c.sock)

@@ -273,7 +273,7 @@ def cgi_head(p, total, default_type="text/plain", nph_default=False):
         lines.append("Status: %s %s" % status_text(p, 200))
     lines += head_lines(p, total, default_type)
     eol = "\n" if p.lf else "\r\n"
-    return (eol.join(lines) + eol + eol).encode("latin-1")
+    return ("".join(line + eol for line in lines) + eol).encode("latin-1")
 
 
 BAD_CHUNK_BODY = b"zz\r\nhello\r\n0\r\n\r\n"
