@@ -73,9 +73,7 @@ def read_body(length):
 
 def main(ident):
     ctx = Ctx("cgi", ident, None)
-    env = [(k.encode("latin-1", "surrogateescape"),
-            v.encode("latin-1", "surrogateescape"))
-           for k, v in os.environb.items()] if hasattr(os, "environb") else []
+    env = list(os.environb.items())
     envd = dict(env)
     query = envd.get(b"QUERY_STRING", b"").decode("latin-1")
     try:
@@ -110,7 +108,7 @@ def main(ident):
                      for k, v in env])
     echo.update(scenario.body_info(body))
     echo["scenario"] = plan.describe()
-    ctype = "application/json" if plan.body is None else "text/plain"
+    ctype = plan.default_type()
     scenario.play(plan, StdoutSink(),
                   lambda total: scenario.cgi_head(plan, total, ctype),
                   scenario.echo_json(echo))

@@ -364,7 +364,7 @@ class FcgiConn:
                 authorizer_plan(plan)
             r.app_status = plan.appstatus
             echo = self.echo(r, params, perr, body, plan)
-            ctype = "application/json" if plan.body is None else "text/plain"
+            ctype = plan.default_type()
             scenario.play(plan, r,
                           lambda total: scenario.cgi_head(plan, total, ctype),
                           echo)

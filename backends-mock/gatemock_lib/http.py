@@ -178,7 +178,7 @@ def one(ctx, c, conn_no, n, line, headers):
         plan.fault not in ("close-body", "long-body")
     if close_delimited or plan.fault in scenario.COMMON_FAULTS:
         keep = False
-    ctype = "application/json" if plan.body is None else "text/plain"
+    ctype = plan.default_type()
 
     def build_head(total):
         code, reason = scenario.status_text(

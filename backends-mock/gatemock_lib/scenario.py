@@ -89,6 +89,12 @@ class Plan:
             return "echo"
         return ",".join(n + (":" + a if a else "") for n, a in self.items)
 
+    def default_type(self):
+        """application/json for the echo, text/plain for generated bodies."""
+        if self.body is None and not self.stream:
+            return "application/json"
+        return "text/plain"
+
     def parts(self, echo_body):
         """The body as (delay-before-seconds, bytes) pieces."""
         if self.stream:

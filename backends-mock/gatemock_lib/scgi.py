@@ -119,7 +119,7 @@ def handle(ctx, sock, conn_no):
     echo["extra_bytes_after_body"] = len(buf) - length
     echo["scenario"] = plan.describe()
     echo_body = scenario.echo_json(echo)
-    ctype = "application/json" if plan.body is None else "text/plain"
+    ctype = plan.default_type()
     sink = SockSink(sock)
     scenario.play(plan, sink,
                   lambda total: scenario.cgi_head(plan, total, ctype, nph),
