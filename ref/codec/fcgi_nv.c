@@ -59,12 +59,15 @@ int
 fcgi_nv_next(const void *p, size_t len, size_t *off, struct field *nv,
 	enum fcgi_reason *why)
 {
-	const uint8_t *b = (const uint8_t *)p + *off;
-	size_t rest = len - *off, nl, vl, a;
+	const uint8_t *b;
+	size_t rest, nl, vl, a;
 	long n;
 
+	/* Checked first: an empty block may come as (NULL, 0). */
 	if (*off >= len)
 		return 0;
+	b = (const uint8_t *)p + *off;
+	rest = len - *off;
 	n = fcgi_nv_decode(b, rest, nv);
 	if (n > 0) {
 		*off += (size_t)n;
