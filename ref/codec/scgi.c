@@ -22,29 +22,29 @@
 /* Encoder bound on field and head sizes, so size sums cannot wrap. */
 #define ENC_LIMIT ((size_t)-1 / 4)
 
-static const char *const reason_names[SCGI_REASON_COUNT] = {
-	[SCGI_OK] = "OK",
-	[SCGI_LENGTH_INVALID] = "LENGTH_INVALID",
-	[SCGI_LENGTH_LEADING_ZERO] = "LENGTH_LEADING_ZERO",
-	[SCGI_HEAD_TOO_LARGE] = "HEAD_TOO_LARGE",
-	[SCGI_MISSING_COMMA] = "MISSING_COMMA",
-	[SCGI_NAME_EMPTY] = "NAME_EMPTY",
-	[SCGI_NAME_UNTERMINATED] = "NAME_UNTERMINATED",
-	[SCGI_VALUE_UNTERMINATED] = "VALUE_UNTERMINATED",
-	[SCGI_CONTENT_LENGTH_NOT_FIRST] = "CONTENT_LENGTH_NOT_FIRST",
-	[SCGI_CONTENT_LENGTH_INVALID] = "CONTENT_LENGTH_INVALID",
-	[SCGI_SCGI_MISSING] = "SCGI_MISSING",
-	[SCGI_SCGI_VALUE_INVALID] = "SCGI_VALUE_INVALID",
-	[SCGI_DUPLICATE_NAME] = "DUPLICATE_NAME",
-	[SCGI_TOO_MANY_FIELDS] = "TOO_MANY_FIELDS",
-};
-
 const char *
 scgi_reason_name(enum scgi_reason r)
 {
-	if ((unsigned)r >= SCGI_REASON_COUNT)
-		return "UNKNOWN";
-	return reason_names[r];
+	/* A switch, not a table: a table of pointers would be relocated
+	 * writable data, which the purity check forbids. */
+	switch (r) {
+	case SCGI_OK: return "OK";
+	case SCGI_LENGTH_INVALID: return "LENGTH_INVALID";
+	case SCGI_LENGTH_LEADING_ZERO: return "LENGTH_LEADING_ZERO";
+	case SCGI_HEAD_TOO_LARGE: return "HEAD_TOO_LARGE";
+	case SCGI_MISSING_COMMA: return "MISSING_COMMA";
+	case SCGI_NAME_EMPTY: return "NAME_EMPTY";
+	case SCGI_NAME_UNTERMINATED: return "NAME_UNTERMINATED";
+	case SCGI_VALUE_UNTERMINATED: return "VALUE_UNTERMINATED";
+	case SCGI_CONTENT_LENGTH_NOT_FIRST: return "CONTENT_LENGTH_NOT_FIRST";
+	case SCGI_CONTENT_LENGTH_INVALID: return "CONTENT_LENGTH_INVALID";
+	case SCGI_SCGI_MISSING: return "SCGI_MISSING";
+	case SCGI_SCGI_VALUE_INVALID: return "SCGI_VALUE_INVALID";
+	case SCGI_DUPLICATE_NAME: return "DUPLICATE_NAME";
+	case SCGI_TOO_MANY_FIELDS: return "TOO_MANY_FIELDS";
+	case SCGI_REASON_COUNT: break;
+	}
+	return "UNKNOWN";
 }
 
 static int

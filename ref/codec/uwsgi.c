@@ -15,24 +15,24 @@
 
 #define HDR_LEN 4
 
-static const char *const reason_names[UWSGI_REASON_COUNT] = {
-	[UWSGI_OK] = "OK",
-	[UWSGI_MODIFIER_UNSUPPORTED] = "MODIFIER_UNSUPPORTED",
-	[UWSGI_VARS_TOO_LARGE] = "VARS_TOO_LARGE",
-	[UWSGI_KEY_SIZE_TRUNCATED] = "KEY_SIZE_TRUNCATED",
-	[UWSGI_KEY_OVERRUN] = "KEY_OVERRUN",
-	[UWSGI_KEY_EMPTY] = "KEY_EMPTY",
-	[UWSGI_VALUE_SIZE_TRUNCATED] = "VALUE_SIZE_TRUNCATED",
-	[UWSGI_VALUE_OVERRUN] = "VALUE_OVERRUN",
-	[UWSGI_TOO_MANY_VARS] = "TOO_MANY_VARS",
-};
-
 const char *
 uwsgi_reason_name(enum uwsgi_reason r)
 {
-	if ((unsigned)r >= UWSGI_REASON_COUNT)
-		return "UNKNOWN";
-	return reason_names[r];
+	/* A switch, not a table: a table of pointers would be relocated
+	 * writable data, which the purity check forbids. */
+	switch (r) {
+	case UWSGI_OK: return "OK";
+	case UWSGI_MODIFIER_UNSUPPORTED: return "MODIFIER_UNSUPPORTED";
+	case UWSGI_VARS_TOO_LARGE: return "VARS_TOO_LARGE";
+	case UWSGI_KEY_SIZE_TRUNCATED: return "KEY_SIZE_TRUNCATED";
+	case UWSGI_KEY_OVERRUN: return "KEY_OVERRUN";
+	case UWSGI_KEY_EMPTY: return "KEY_EMPTY";
+	case UWSGI_VALUE_SIZE_TRUNCATED: return "VALUE_SIZE_TRUNCATED";
+	case UWSGI_VALUE_OVERRUN: return "VALUE_OVERRUN";
+	case UWSGI_TOO_MANY_VARS: return "TOO_MANY_VARS";
+	case UWSGI_REASON_COUNT: break;
+	}
+	return "UNKNOWN";
 }
 
 /* UWSGI-PKT-2: every 16-bit size on the wire is little-endian. */
