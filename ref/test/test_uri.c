@@ -70,6 +70,7 @@ uri_driver(const struct vec *v, const struct vec_piece *pc, size_t n,
 	uint8_t *in = vec_join(pc, n, n, &len);
 	char *buf = malloc(cap ? cap : 1), *enc = malloc(3 * DRIVER_CAP + 3);
 	struct uri_path r;
+	const char *split;
 	long rc;
 
 	rc = uri_path_normalize((const char *)in, len, opts, buf, cap, &r);
@@ -86,6 +87,17 @@ uri_driver(const struct vec *v, const struct vec_piece *pc, size_t n,
 		r.path.p, r.path.len, opts, enc, 3 * DRIVER_CAP + 3);
 	if (rc >= 0)
 		out_bytes(out, "encoded=", enc, (size_t)rc);
+	if ((split = strstr(v->opts, "split=")) != NULL) {
+		struct slice script, info;
+		size_t plen = strcspn(split + 6, " ");
+
+		if (uri_path_split(r.path, split + 6, plen, &script, &info)) {
+			vec_out_line(out, "split=none");
+		} else {
+			out_bytes(out, "script=", script.p, script.len);
+			out_bytes(out, "info=", info.p, info.len);
+		}
+	}
 done:
 	free(in);
 	free(buf);
