@@ -214,6 +214,7 @@ faulty(struct h1frame *out, enum h1frame_reason r)
 {
 	/* H1-FRAME-17: RFC 9112 §6.3 rules 4 and 5 close after the error. */
 	out->reason = r;
+	out->length = 0; /* content_length() may have stored a value */
 	return result(out, H1FRAME_ERROR, 1);
 }
 

@@ -128,7 +128,7 @@ driver(const struct vec *v, const struct vec_piece *pc, size_t npieces,
 	else
 		vec_out_result(out, "ok");
 	vec_out_line(out, "kind=%s", h1frame_kind_name(r.kind));
-	if (r.kind == H1FRAME_LENGTH)
+	if (r.kind == H1FRAME_LENGTH || r.length != 0)
 		vec_out_line(out, "length=%llu", (unsigned long long)r.length);
 	vec_out_line(out, "must-close=%d", r.must_close);
 	free(in);
@@ -200,6 +200,11 @@ test_h1frame_error_always_sets_must_close(void **state)
 	r = decide1(0, 11, 200, "GET", "Content-Length", "x", 0);
 	assert_int_equal(r.kind, H1FRAME_ERROR);
 	assert_int_equal(r.must_close, 1);
+	/* Found by fz_h1frame: a conflict used to leave the first value in
+	 * .length. */
+	r = decide1(1, 11, 0, "POST", "Content-Length", "5, 6", 0);
+	assert_int_equal(r.reason, H1FRAME_CL_CONFLICT);
+	assert_int_equal(r.length, 0);
 }
 
 static void
