@@ -74,7 +74,9 @@ struct scgi_head {
  * Returns the head's size in bytes (the body starts at p + return), 0 when
  * the head is incomplete but valid so far, or -1 with *why set. Errors in
  * the length prefix are reported as soon as its bytes arrive, so a bad
- * peer is dropped without waiting for max_head bytes.
+ * peer is dropped without waiting for max_head bytes. Until the whole head
+ * is there a call reads only the length prefix, so calling again after
+ * every read costs O(1), not O(bytes so far).
  */
 long scgi_decode_head(const char *p, size_t len, const struct scgi_opts *opts,
 	struct scgi_head *h, struct field *fields, size_t cap,

@@ -71,7 +71,9 @@ struct uwsgi_packet {
  * Returns the packet's size (4 + datasize; a request body follows it),
  * 0 when incomplete but valid so far, or -1 with *why set. Header bytes
  * are judged as they arrive, so a wrong modifier or an oversized datasize
- * is refused before the block is read.
+ * is refused before the block is read. Until the whole packet is there a
+ * call reads only the 4-byte header, so calling again after every read
+ * costs O(1).
  */
 long uwsgi_decode(const char *p, size_t len, const struct uwsgi_opts *opts,
 	struct uwsgi_packet *pkt, struct field *vars, size_t cap,
