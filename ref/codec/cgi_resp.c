@@ -5,10 +5,11 @@
  * walks complete lines only, so a head split anywhere gives the same answer
  * as the head in one piece. Field syntax follows RFC 9110 §5 / RFC 9112 §5
  * strictness (spec/cgi.md CGI-RESP-LINE-*, CGI-RESP-FIELD-*); the CGI
- * fields Status, Location and Content-Type are interpreted (CGI-RESP-
- * STATUS-*, CGI-RESP-LOC-*, CGI-RESP-CT-*); Content-Length and
- * Transfer-Encoding are checked because the gateway frames the body by
- * them (CGI-RESP-CL-*, CGI-RESP-TE-*). An nph- status line is CGI-NPH-*.
+ * fields Status, Location and Content-Type are interpreted
+ * (CGI-RESP-STATUS-*, CGI-RESP-LOC-*, CGI-RESP-CT-*, CGI-RESP-CGI-*);
+ * Content-Length and Transfer-Encoding are checked because the gateway
+ * forwards or de-chunks by them (CGI-RESP-CL-*, CGI-RESP-TE-*). An nph-
+ * status line is CGI-NPH-*.
  */
 #include "codec/cgi_resp.h"
 

@@ -90,11 +90,11 @@ enum cgi_resp_loc {
  * names and values as sent (value without surrounding whitespace).
  */
 struct cgi_resp {
-	int status;          /* from Status/NPH, else 302 with Location, else
-				200 */
+	/* Status field or NPH line; else 302 with a Location; else 200. */
+	int status;
 	int has_status;      /* a Status field or NPH line set status */
 	int nph_minor;       /* -1, or x of the "HTTP/1.x" status line */
-	struct slice reason; /* reason phrase, len 0 if none was given */
+	struct slice reason; /* reason phrase; len 0 (p may be NULL) if none */
 	enum cgi_resp_type type;
 	enum cgi_resp_loc location_kind;
 	struct slice location;     /* valid if location_kind != NONE */
@@ -112,7 +112,9 @@ struct cgi_resp {
  * Returns the head's length in bytes including its empty line (> 0) when
  * complete; the body starts at buf + that. Returns 0 when more input is
  * needed (nothing wrong in the complete lines so far). Returns -1 when
- * malformed, with *why set; *r and fields[] are then unspecified.
+ * malformed, with *why set; *r and fields[] are then unspecified. o may
+ * be NULL (strict, default limit). max_fields is the capacity of fields[]
+ * and the field limit (CGI-RESP-LIMIT-2); Status never takes a slot.
  * Lines end in LF or CRLF, mixed freely (CGI-RESP-LINE-1).
  */
 int cgi_resp_decode(const char *buf, size_t len, const struct cgi_resp_opts *o,
