@@ -80,7 +80,7 @@ fcgi_header_decode(
 	h->request_id = (uint16_t)(b[2] << 8 | b[3]);
 	h->content_length = (uint16_t)(b[4] << 8 | b[5]);
 	h->padding_length = b[6];
-	/* b[7] is reserved: ignored on read (FCGI-REC-3). */
+	/* b[7] is reserved: a reader ignores it, FCGI-REC-3. */
 	return FCGI_HEADER_LEN;
 }
 
