@@ -159,10 +159,9 @@ ext_step(enum ext_state s, unsigned char c)
 		if (c == '\\')
 			return X_ESCAPE;
 		return c == '\t' || (c >= 0x20 && c != 0x7f) ? X_QUOTED : -1;
-	case X_ESCAPE:
+	default: /* X_ESCAPE: quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text ) */
 		return c == '\t' || (c >= 0x20 && c != 0x7f) ? X_QUOTED : -1;
 	}
-	return -1;
 }
 
 /* The line may end here: after the size, a name or a complete value. */
