@@ -1,0 +1,144 @@
+/*
+ * gatecheck: a conformance checker for the CGI family of gateway
+ * protocols. This file is the command line; app mode checks a FastCGI,
+ * SCGI or uwsgi application (app_fcgi.c, app_scgi.c) through the runner
+ * (run.c). Exit status: 0 no MUST case failed, 1 a case failed, 2 the
+ * check could not run, 3 usage error.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gc.h"
+#include "net.h"
+
+static void
+usage(void)
+{
+	fputs("usage: gatecheck fastcgi|scgi|uwsgi [options] [ADDR]\n"
+	      "  ADDR               unix:/path or host:port of the app\n"
+	      "  --spawn \"CMD\"      start CMD with a listening socket on fd "
+	      "0\n"
+	      "  --script FILE      SCRIPT_FILENAME of a probe; enables "
+	      "probe cases\n"
+	      "  --path /P          SCRIPT_NAME/REQUEST_URI of a probe; "
+	      "enables probe cases\n"
+	      "  --param NAME=VALUE add a CGI parameter to every request\n"
+	      "  --only ID-or-glob  run only matching cases (repeatable)\n"
+	      "  --skip ID-or-glob  skip matching cases (repeatable)\n"
+	      "  --timeout MS       per-exchange timeout (default 2000)\n"
+	      "  --strict           SHOULD failures fail the run too\n"
+	      "  --json FILE        --junit FILE   machine-readable results\n"
+	      "  --list             list the selected cases, run nothing\n"
+	      "  -q                 summary only   -v wire trace (-vv: "
+	      "bytes)\n",
+		stderr);
+	exit(3);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct gc_opts o;
+	struct gc g;
+	int i, rc;
+	const struct gc_case *cases;
+	size_t n;
+
+	memset(&o, 0, sizeof(o));
+	memset(&g, 0, sizeof(g));
+	o.timeout_ms = 2000;
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2)
+		usage();
+	o.mode = argv[1];
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+#define NEXT() (i + 1 < argc ? argv[++i] : (usage(), (char *)NULL))
+		if (strcmp(a, "--spawn") == 0)
+			o.spawn = NEXT();
+		else if (strcmp(a, "--script") == 0)
+			o.script = NEXT();
+		else if (strcmp(a, "--path") == 0)
+			o.path = NEXT();
+		else if (strcmp(a, "--param") == 0 && o.nparams < GC_MAX_PARAMS)
+			o.params[o.nparams++] = NEXT();
+		else if (strcmp(a, "--only") == 0 && o.nonly < 32)
+			o.only[o.nonly++] = NEXT();
+		else if (strcmp(a, "--skip") == 0 && o.nskip < 32)
+			o.skip[o.nskip++] = NEXT();
+		else if (strcmp(a, "--timeout") == 0)
+			o.timeout_ms = atoi(NEXT());
+		else if (strcmp(a, "--json") == 0)
+			o.json = NEXT();
+		else if (strcmp(a, "--junit") == 0)
+			o.junit = NEXT();
+		else if (strcmp(a, "--strict") == 0)
+			o.strict = 1;
+		else if (strcmp(a, "--list") == 0)
+			o.list = 1;
+		else if (strcmp(a, "-q") == 0)
+			o.quiet = 1;
+		else if (strcmp(a, "-v") == 0)
+			o.verbose += 1;
+		else if (strcmp(a, "-vv") == 0)
+			o.verbose += 2;
+		else if (a[0] != '-' && o.addr == NULL)
+			o.addr = a;
+		else
+			usage();
+#undef NEXT
+	}
+	if (o.timeout_ms <= 0)
+		usage();
+	if (strcmp(o.mode, "fastcgi") == 0) {
+		g.proto = GC_FCGI;
+		cases = fcgi_cases;
+		n = fcgi_ncases;
+	} else if (strcmp(o.mode, "scgi") == 0 ||
+		strcmp(o.mode, "uwsgi") == 0) {
+		g.proto = o.mode[0] == 's' ? GC_SCGI : GC_UWSGI;
+		cases = scgi_cases;
+		n = scgi_ncases;
+	} else {
+		usage();
+		return 3;
+	}
+	if (!o.list && (o.addr == NULL) == (o.spawn == NULL)) {
+		fputs("gatecheck: give exactly one of ADDR or --spawn\n",
+			stderr);
+		return 3;
+	}
+	g.o = &o;
+	if (o.addr)
+		snprintf(g.addr, sizeof(g.addr), "%s", o.addr);
+	{
+		/* Keep only this protocol's cases. */
+		const struct gc_case **sel = NULL;
+		struct gc_case *mine = calloc(n, sizeof(*mine));
+		size_t k = 0, j;
+
+		(void)sel;
+		if (mine == NULL)
+			return 2;
+		for (j = 0; j < n; j++)
+			if (cases[j].proto & g.proto)
+				mine[k++] = cases[j];
+		rc = run_cases(&g, mine, k);
+		free(mine);
+	}
+	if (g.pid > 0)
+		net_unspawn(g.pid);
+	if (g.spawn_dir[0]) {
+		char p[200];
+		snprintf(p, sizeof(p), "%s/app.sock", g.spawn_dir);
+		remove(p);
+		snprintf(p, sizeof(p), "%s/app.log", g.spawn_dir);
+		if (o.verbose)
+			fprintf(stderr, "gatecheck: the app's log was %s\n", p);
+		remove(p);
+		remove(g.spawn_dir);
+	}
+	return rc;
+}
