@@ -22,7 +22,7 @@ done
 [ ${#names[@]} -gt 0 ] || { echo "no fuzz targets" >&2; exit 1; }
 
 make -s build-fuzz
-[ -x build-asan/fuzz-"${names[0]}" ] || make -s asan
+make -s asan
 /usr/bin/python3 fuzz/gen_corpus.py "$out" >/dev/null
 
 run_one() {

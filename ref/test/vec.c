@@ -404,7 +404,8 @@ vec_escape(char *dst, size_t cap, const void *p, size_t n)
 	const uint8_t *s = p;
 	size_t j = 0;
 
-	for (size_t i = 0; i < n && j + 5 < cap; i++) {
+	/* Each byte needs at most 4 characters (\xHH), plus the final NUL. */
+	for (size_t i = 0; i < n && j + 4 < cap; i++) {
 		uint8_t c = s[i];
 
 		if (c == '\r') {
