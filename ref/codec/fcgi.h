@@ -103,8 +103,8 @@ long fcgi_header_encode(void *dst, size_t cap, const struct fcgi_header *h);
 
 /* Fixed-size bodies: each is exactly 8 bytes of content (§5.1, §5.5, §4.2). */
 struct fcgi_begin {
-	uint16_t
-		role; /* enum fcgi_role; other values are answered UNKNOWN_ROLE */
+	/* enum fcgi_role; any other value is answered with UNKNOWN_ROLE. */
+	uint16_t role;
 	uint8_t flags; /* FCGI_KEEP_CONN; other bits are reserved, kept as is */
 };
 struct fcgi_end {
@@ -226,7 +226,8 @@ int fcgi_stream_at_boundary(const struct fcgi_stream *s);
  * fcgi_nv_decode() decodes one pair from p: returns the pair's size (> 0)
  * with nv's slices pointing into p, or 0 when p holds only part of a pair
  * (need more input). It cannot fail: every byte sequence is a prefix of
- * some pair.
+ * some pair. (A pair longer than LONG_MAX cannot be returned; on 32-bit
+ * targets callers bound len below that, as every buffer here is.)
  *
  * fcgi_nv_next() walks a complete block of pairs (one GET_VALUES record's
  * content, or the concatenated contents of a PARAMS stream: the caller
@@ -258,7 +259,8 @@ long fcgi_nv_encode(void *dst, size_t cap, const struct field *nv);
  * for GET_VALUES* more than 65535 bytes of pairs is -1. Returns bytes
  * written, or -1 (writing nothing) when it does not fit in cap or a pair
  * is too long. fcgi_nv_stream_size() gives the size, or 0 when it cannot
- * be encoded.
+ * be encoded (or, for PARAMS without FCGI_ENC_END and no pairs, when there
+ * is nothing to write; fcgi_nv_stream_encode() then returns 0).
  */
 size_t fcgi_nv_stream_size(
 	uint8_t type, const struct field *nv, size_t n, unsigned flags);
