@@ -1066,6 +1066,27 @@ c_inactive(struct gc *g, const struct gc_case *cs)
 
 /* ---- PARAMS ------------------------------------------------------ */
 
+/* The status a plain GET gets: split or odd framing must not change it. */
+static unsigned
+baseline_status(struct gc *g)
+{
+	struct fconn c;
+	struct fview v;
+	struct freq q;
+	unsigned st = 0;
+	enum gc_verdict saved = g->verdict;
+
+	fq_init(&q, 1, 0);
+	if (fx_one(g, &c, &q, 0, 0) == 0) {
+		fc_view(&c, 1, &v);
+		st = app_status(v.out.p, v.out.len);
+		app_buf_free(&v.out);
+		fc_close(&c);
+	}
+	g->verdict = saved;
+	return st;
+}
+
 enum { P_ONEBYTE, P_ODD, P_LEN4, P_LARGE, P_BIGPAIR, P_EMPTY, P_FORCE4 };
 
 static void
@@ -1149,6 +1170,10 @@ c_params(struct gc *g, const struct gc_case *cs)
 			v.pstatus);
 	} else if (app_status(v.out.p, v.out.len) == 0) {
 		app_check_head(g, HC_COMPLETE, v.out.p, v.out.len, 0);
+	} else if (app_status(v.out.p, v.out.len) != baseline_status(g)) {
+		gc_fail(g, "the same status as the request sent plainly",
+			"status %u (plainly: %u)",
+			app_status(v.out.p, v.out.len), baseline_status(g));
 	} else if (cs->arg == P_LARGE || cs->arg == P_BIGPAIR ||
 		cs->arg == P_ODD || cs->arg == P_LEN4) {
 		if (gc_has_probe(g)) {
