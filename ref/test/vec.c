@@ -486,10 +486,17 @@ static void
 report_diff(const struct vec *v, const char *what, const struct vec_out *want,
 	const struct vec_out *got)
 {
+	/* Big vectors render big texts: show at most 1500 bytes of each, so
+	 * one failure cannot flood a log. */
+	int wl = want->len > 1500 ? 1500 : (int)want->len;
+	int gl = got->len > 1500 ? 1500 : (int)got->len;
+
 	print_error("%s:%d: vector %s (%s): %s\n  want result: %s\n"
-		    "  got  result: %s\n  want:\n%s  got:\n%s",
+		    "  got  result: %s\n  want:\n%.*s%s  got:\n%.*s%s",
 		v->file, v->line, v->id, v->rule, what, want->result,
-		got->result, want->text, got->text);
+		got->result, wl, want->text,
+		want->len > 1500 ? "...(cut)\n" : "", gl, got->text,
+		got->len > 1500 ? "...(cut)\n" : "");
 	fail();
 }
 
