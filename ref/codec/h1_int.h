@@ -121,7 +121,7 @@ field_line(const char *buf, size_t off, size_t eol, struct field *f)
 		return H1_OBS_FOLD;
 	while (p < eol && h1_tchar[(unsigned char)buf[p]])
 		p++;
-	if (p == eol)
+	if (p == eol) /* H1-FIELD-4, RFC 9112 §5: name ":" value */
 		return H1_MISSING_COLON;
 	if (buf[p] != ':') {
 		size_t q = p;
@@ -131,6 +131,8 @@ field_line(const char *buf, size_t off, size_t eol, struct field *f)
 			q++;
 		if (q > p && q < eol && buf[q] == ':')
 			return H1_SPACE_BEFORE_COLON;
+		if (buf[p] != '\r' && memchr(buf + p, ':', eol - p) == NULL)
+			return H1_MISSING_COLON; /* H1-FIELD-4 */
 		return h1_stop(buf[p], H1_BAD_FIELD_NAME);
 	}
 	if (p == off) /* H1-FIELD-2: a name is at least one tchar */
