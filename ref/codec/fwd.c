@@ -159,7 +159,7 @@ fwd_node_parse(const char *p, size_t len, struct fwd_node *node)
 		return -1;
 	/* PROXY-FWD-6: an IPv6 nodename is bracketed, so the port colon is
 	 * the first one after ']'; otherwise the only colon. */
-	if (len > 0 && p[0] == '[') {
+	if (p[0] == '[') {
 		const char *rb = memchr(p, ']', len);
 
 		if (rb == NULL)
@@ -496,40 +496,24 @@ fwd_unquote(const struct fwd_value *v, char *out, size_t cap)
 }
 
 /*
- * Bytes value v takes when formatted (PROXY-FWD-10): as a token if it is
- * one, else quoted with '"' and '\' escaped; 0 if it cannot be sent.
+ * Write name=value, quoting the value unless it is a non-empty token
+ * (PROXY-FWD-10). Values reaching here passed check_value, and no valid
+ * node, Host or scheme holds '"', '\\' or a CTL, so nothing needs escaping.
  */
 static size_t
-value_width(struct slice v, int *quote)
-{
-	size_t n = 2;
-
-	*quote = v.len == 0;
-	for (size_t i = 0; i < v.len; i++) {
-		unsigned char c = (unsigned char)v.p[i];
-
-		if (!is_qchar(c))
-			return 0;
-		*quote |= span(v.p + i, 1, tchar_extra) == 0;
-		n += 1 + (c == '"' || c == '\\');
-	}
-	return *quote ? n : v.len;
-}
-
-static size_t
-emit(char *out, const char *name, struct slice v, int quote)
+emit(char *out, const char *name, struct slice v)
 {
 	size_t n = strlen(name), w = n;
+	int quote = v.len == 0 || span(v.p, v.len, tchar_extra) != v.len;
 
+	if (out == NULL)
+		return n + 1 + v.len + 2 * (size_t)quote;
 	memcpy(out, name, n);
 	out[w++] = '=';
 	if (quote)
 		out[w++] = '"';
-	for (size_t i = 0; i < v.len; i++) {
-		if (quote && (v.p[i] == '"' || v.p[i] == '\\'))
-			out[w++] = '\\';
-		out[w++] = v.p[i];
-	}
+	memcpy(out + w, v.p, v.len);
+	w += v.len;
 	if (quote)
 		out[w++] = '"';
 	return w;
@@ -541,21 +525,16 @@ fwd_format(const struct fwd_hop *h, char *out, size_t cap)
 	static const char names[][6] = {"for", "by", "host", "proto"};
 	const struct slice *v[] = {
 		&h->for_node, &h->by_node, &h->host, &h->proto};
-	int quote[4];
 	size_t need = 0, w = 0;
 
+	/* Size first (emit with NULL) so that "does not fit" writes nothing. */
 	for (int k = 0; k < 4; k++) {
-		size_t vw;
-
 		if (v[k]->p == NULL)
 			continue;
 		if (check_value(k < 2 ? 0 : k - 1, v[k]->p, v[k]->len) !=
 			FWD_OK)
 			return -1;
-		vw = value_width(*v[k], &quote[k]);
-		if (vw == 0)
-			return -1;
-		need += (need ? 1 : 0) + strlen(names[k]) + 1 + vw;
+		need += (need ? 1 : 0) + emit(NULL, names[k], *v[k]);
 	}
 	if (need > cap)
 		return -1;
@@ -564,7 +543,7 @@ fwd_format(const struct fwd_hop *h, char *out, size_t cap)
 			continue;
 		if (w > 0)
 			out[w++] = ';';
-		w += emit(out + w, names[k], *v[k], quote[k]);
+		w += emit(out + w, names[k], *v[k]);
 	}
 	return (long)w;
 }

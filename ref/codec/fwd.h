@@ -137,8 +137,9 @@ struct fwd_hop {
  * Format one forwarded-element, "for=...;by=...;host=...;proto=...", into
  * out[0..cap) for appending to a Forwarded value (after ", " when one is
  * already present). A value is written as a token when it is one, else as
- * a quoted-string with '"' and '\' escaped, so an IPv6 node or a port is
- * always quoted (§6). Values are checked as fwd_parse checks them.
+ * a quoted-string, so an IPv6 node or a port is always quoted (§6).
+ * Values are checked as fwd_parse checks them; a valid value never holds
+ * '"' or '\', so no escaping is needed.
  * Returns bytes written, or -1 (writing nothing) when it does not fit or a
  * value is invalid (so what we send always parses).
  */

@@ -10,21 +10,20 @@
 
 #include <string.h>
 
-/* pchar minus ALPHA, DIGIT and pct-encoded (RFC 3986 §3.3). */
-static const char pchar_extra[] = "-._~!$&'()*+,;=:@";
-
-static int
-is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		(c >= 'A' && c <= 'Z');
-}
+/*
+ * pchar minus pct-encoded (RFC 3986 §3.3): ALPHA DIGIT - . _ ~ ! $ & ' ( )
+ * * + , ; = : @, as bit sets over ASCII 0-63 and 64-127. A path is scanned
+ * byte by byte on every request, so the test is two shifts, not a search.
+ */
+#define PCHAR_LO 0x2fff7fd200000000ull
+#define PCHAR_HI 0x47fffffe87ffffffull
 
 static int
 is_pchar_raw(unsigned char c)
 {
-	return is_alnum(c) ||
-		(c != 0 && memchr(pchar_extra, c, sizeof(pchar_extra) - 1));
+	if (c < 64)
+		return (int)(PCHAR_LO >> c & 1);
+	return c < 128 && (PCHAR_HI >> (c - 64) & 1);
 }
 
 static int
@@ -217,7 +216,16 @@ uri_path_normalize(const char *in, size_t len, unsigned opts, char *out,
 		unsigned char c = (unsigned char)*p;
 		int v;
 
-		if (c != '%') {
+		if (is_pchar_raw(c)) {
+			/* A run of plain bytes is copied in one go; only '/',
+			 * '%' and refused bytes need a closer look. */
+			const char *s = p;
+
+			while (p + 1 < q && is_pchar_raw((unsigned char)p[1]))
+				p++;
+			r = put(&wr, s, (size_t)(p - s) + 1) ? URI_TOO_LONG
+							     : URI_OK;
+		} else if (c != '%') {
 			r = check_raw(c, opts, 0);
 			if (r == URI_OK)
 				r = path_byte(&wr, c, 0, opts);
