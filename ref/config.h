@@ -108,12 +108,29 @@ struct config {
 	size_t nreported;
 };
 
+/* What kind of error came first (tests and vectors name it). */
+enum cfg_reason {
+	CFG_E_NONE,    /* no error; also "this message is a warning" */
+	CFG_E_SYNTAX,  /* lexer or grammar */
+	CFG_E_INCLUDE, /* include / include_shell failed */
+	CFG_E_COND,    /* unknown field, bad regex or CIDR */
+	CFG_E_KEY,     /* unknown key */
+	CFG_E_VALUE,   /* wrong type, range or structure */
+	CFG_E_MODULE,  /* a module (or its key) gatehouse does not implement */
+	CFG_E_LIMIT,   /* a CFG_MAX_* bound */
+	CFG_E_VAR,     /* undefined variable, bad env. */
+};
+
 /* Diagnostics: every error and warning as "file:line:col: message\n". */
 struct cfg_diag {
 	char *text; /* malloc'd, NUL-terminated, or NULL when empty */
 	size_t len;
 	unsigned errors, warnings;
+	enum cfg_reason reason; /* of the first error */
 };
+
+/* "SYNTAX", "KEY"...: the reason names the spec and vectors use. */
+const char *cfg_reason_name(enum cfg_reason r);
 
 /* Load flags. Tests and the fuzzer turn off everything that reaches out. */
 #define CFG_NO_SHELL   0x1 /* include_shell is an error */

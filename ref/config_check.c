@@ -93,8 +93,8 @@ cfg_check_error(struct cfg_check *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cfg_diag_add(c->d, 1, c->st->file, c->st->line, c->st->col, "%s: %s",
-		c->st->name, msg);
+	cfg_diag_add(c->d, c->reason, c->st->file, c->st->line, c->st->col,
+		"%s: %s", c->st->name, msg);
 	return -1;
 }
 
@@ -193,13 +193,16 @@ check_setting(struct cfg_check *c, const struct cfg_key *k)
 		for (i = 0; k->choices[i] != NULL; i++)
 			if (strcmp(v->str, k->choices[i]) == 0)
 				break;
-		if (k->choices[i] == NULL)
-			return cfg_check_error(c,
-				"\"%s\" is not one of the "
-				"allowed values (%s%s%s...)",
-				v->str, k->choices[0],
-				k->choices[1] ? ", " : "",
-				k->choices[1] ? k->choices[1] : "");
+		if (k->choices[i] == NULL) {
+			char list[256] = "";
+
+			for (i = 0; k->choices[i] != NULL; i++)
+				snprintf(list + strlen(list),
+					sizeof(list) - strlen(list), "%s%s",
+					i ? ", " : "", k->choices[i]);
+			return cfg_check_error(
+				c, "\"%s\" is not one of: %s", v->str, list);
+		}
 	}
 	return k->check ? k->check(c) : 0;
 }
@@ -243,6 +246,7 @@ cfg_check_modules(struct cfg_check *c)
 		if (cfg_module_supported(m))
 			continue;
 		rc = -1;
+		c->reason = CFG_E_MODULE;
 		for (size_t j = 0; j < NUNSUPPORTED; j++)
 			if (strcmp(m, unsupported[j].module) == 0) {
 				if (report_module_once(
@@ -257,6 +261,7 @@ cfg_check_modules(struct cfg_check *c)
 		if (m == NULL)
 			continue;
 		s = cfg_suggest(m, supported, NSUPPORTED);
+		c->reason = CFG_E_KEY;
 		cfg_check_error(c, "unknown module \"%s\"%s%s%s", m,
 			s ? "; did you mean \"" : "", s ? s : "",
 			s ? "\"?" : "");
@@ -286,6 +291,7 @@ unknown_key(struct cfg_check *c)
 {
 	const char *name = c->st->name, *m, *s;
 
+	c->reason = CFG_E_MODULE;
 	for (size_t i = 0; i < sizeof(core_unsupported) / sizeof(char *); i++)
 		if (strcmp(name, core_unsupported[i]) == 0)
 			return cfg_check_error(c, "not supported by gatehouse");
@@ -298,6 +304,7 @@ unknown_key(struct cfg_check *c)
 		return -1;
 	}
 	s = cfg_suggest_key(name);
+	c->reason = CFG_E_KEY;
 	return cfg_check_error(c, "unknown config key%s%s%s",
 		s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
 }
@@ -318,6 +325,7 @@ cfg_validate(struct config *cfg, struct cfg_diag *d)
 			struct cfg_setting *st = &b->settings[j];
 
 			c.st = st;
+			c.reason = CFG_E_VALUE;
 			if (strncmp(st->name, "var.", 4) == 0)
 				continue;
 			if ((st->key = cfg_key_find(st->name)) == NULL) {
@@ -327,7 +335,8 @@ cfg_validate(struct config *cfg, struct cfg_diag *d)
 			if (check_setting(&c, st->key))
 				rc = -1;
 			else if (!module_loaded(cfg, st->key->module))
-				cfg_diag_add(d, 0, st->file, st->line, st->col,
+				cfg_diag_add(d, CFG_E_NONE, st->file, st->line,
+					st->col,
 					"%s is set but %s is not in "
 					"server.modules, so it has no effect",
 					st->name, st->key->module);

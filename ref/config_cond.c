@@ -45,11 +45,11 @@ parse_field(
 				"condition %s[\"%s\"] is not supported by "
 				"gatehouse",
 				dollar, name);
-			return cfg_error_at(s, &s->tok, msg, 0);
+			return cfg_error_r(s, CFG_E_COND, &s->tok, msg, 0);
 		}
 	snprintf(
 		msg, sizeof(msg), "unknown condition %s[\"%s\"]", dollar, name);
-	return cfg_error_at(s, &s->tok, msg, 0);
+	return cfg_error_r(s, CFG_E_COND, &s->tok, msg, 0);
 }
 
 static struct cfg_block *
@@ -82,8 +82,8 @@ parse_body(struct src *s, struct cfg_block *b)
 	struct cfg_token open = s->tok;
 
 	if (++s->ps->nest > CFG_MAX_NESTING)
-		return cfg_error_at(
-			s, &open, "conditions nested too deeply", 0);
+		return cfg_error_r(s, CFG_E_LIMIT, &open,
+			"conditions nested too deeply", 0);
 	if (cfg_expect(s, T_LBRACE, "to open the block") ||
 		cfg_parse_stmts(s, b, 1))
 		return -1;
@@ -99,7 +99,7 @@ parse_cond(struct src *s, struct cfg_block *parent, struct cfg_block *prev,
 	struct cfg_token start = s->tok, at;
 	struct cfg_block *b;
 	struct cfg_value v;
-	enum cfg_field field;
+	enum cfg_field field = CFG_F_URL;
 	enum cfg_op op;
 	char *dollar = s->tok.text;
 
@@ -120,7 +120,8 @@ parse_cond(struct src *s, struct cfg_block *parent, struct cfg_block *prev,
 	}
 	op = at.op;
 	if (field == CFG_F_SOCKET && op != CFG_OP_EQ) {
-		cfg_error_at(s, &at, "$SERVER[\"socket\"] only takes ==", 0);
+		cfg_error_r(s, CFG_E_COND, &at,
+			"$SERVER[\"socket\"] only takes ==", 0);
 		goto fail;
 	}
 	if (cfg_next(s))
@@ -175,7 +176,8 @@ cfg_parse_chain(struct src *s, struct cfg_block *parent)
 		at = s->tok;
 		/* Bounded so evaluating a chain cannot run out of stack. */
 		if (++links > CFG_MAX_ELSE_CHAIN)
-			return cfg_error_at(s, &at, "else chain too long", 0);
+			return cfg_error_r(
+				s, CFG_E_LIMIT, &at, "else chain too long", 0);
 		if (b->op == CFG_OP_ELSE)
 			return cfg_error_at(s, &at,
 				"unreachable condition "

@@ -58,40 +58,32 @@ pcre_only(const char *re)
 }
 
 /*
- * lighttpd turns =~ "^lit", "lit$" and "^lit$" (lit: no regex syntax, \x
- * for punctuation allowed) into =^, =$ and ==: same meaning, cheaper, and
- * it is what lighttpd -p prints, so we do it too (CONF-COND-7).
+ * lighttpd turns =~ "^lit", "lit$" and "^lit$" into =^, =$ and == when lit
+ * has no regex syntax and no backslash, except the "\.ext$" idiom: same
+ * meaning, cheaper, and what lighttpd -p prints, so we do it too
+ * (CONF-COND-7; the exact cases were probed against lighttpd 1.4.69).
  */
 static void
 simplify(struct cfg_block *b)
 {
-	char *p = b->pattern, *out = p;
-	size_t n = b->pattern_len, i, end, bs = 0;
-	int head = n > 0 && p[0] == '^',
-	    tail = n > (size_t)head && p[n - 1] == '$';
+	char *p = b->pattern;
+	size_t n = b->pattern_len, i, start, end;
+	int head = n > 0 && p[0] == '^';
+	int tail = n > (size_t)head && p[n - 1] == '$';
 
-	for (i = n - 1; tail && i > 0 && p[i - 1] == '\\'; i--)
-		bs++;
-	if (bs % 2)
-		tail = 0;
 	if (!head && !tail)
 		return;
+	start = (size_t)head;
 	end = tail ? n - 1 : n;
-	for (i = (size_t)head; i < end; i++) {
-		if (p[i] == '\\') {
-			if (i + 1 >= end || isalnum((unsigned char)p[i + 1]))
-				return;
-			i++;
-		} else if (strchr(".[]()|?*+{}^$", p[i]) != NULL)
+	if (!head && n >= 3 && p[0] == '\\' && p[1] == '.')
+		start = 1; /* "\.php$" */
+	for (i = start; i < end; i++)
+		if (strchr(".[]()|?*+{}^$\\", p[i]) != NULL &&
+			!(i == 1 && start == 1))
 			return;
-	}
-	for (i = (size_t)head; i < end; i++) {
-		if (p[i] == '\\')
-			i++;
-		*out++ = p[i];
-	}
-	*out = '\0';
-	b->pattern_len = (size_t)(out - p);
+	memmove(p, p + start, end - start);
+	p[end - start] = '\0';
+	b->pattern_len = end - start;
 	b->op = head && tail ? CFG_OP_EQ : head ? CFG_OP_PREFIX : CFG_OP_SUFFIX;
 }
 
@@ -108,14 +100,14 @@ cfg_block_compile(struct cfg_block *b, struct cfg_diag *d, unsigned col)
 		simplify(b);
 	if (b->op == CFG_OP_MATCH || b->op == CFG_OP_NOMATCH) {
 		if ((why = pcre_only(b->pattern)) != NULL) {
-			cfg_diag_add(d, 1, b->file, b->line, col,
+			cfg_diag_add(d, CFG_E_COND, b->file, b->line, col,
 				"regex \"%s\": %s", b->pattern, why);
 			return -1;
 		}
 		rc = regcomp(&b->re, b->pattern, REG_EXTENDED);
 		if (rc != 0) {
 			regerror(rc, &b->re, msg, sizeof(msg));
-			cfg_diag_add(d, 1, b->file, b->line, col,
+			cfg_diag_add(d, CFG_E_COND, b->file, b->line, col,
 				"regex \"%s\": %s", b->pattern, msg);
 			return -1;
 		}
@@ -145,7 +137,7 @@ cfg_block_compile(struct cfg_block *b, struct cfg_diag *d, unsigned col)
 	}
 	return 0;
 bad:
-	cfg_diag_add(d, 1, b->file, b->line, col,
+	cfg_diag_add(d, CFG_E_COND, b->file, b->line, col,
 		"remote-ip \"%s\" is not an address or CIDR (10.0.0.0/8, "
 		"2001:db8::/32)",
 		b->pattern);

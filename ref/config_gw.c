@@ -46,29 +46,30 @@ static const struct {
 	{"upgrade", KT_BOOL},
 };
 
-/* Check each key of hash v against names[], suggesting the nearest. */
+/* Check each key of hash v against names[], suggesting the nearest.
+ * what prefixes the message (a gateway host's place), or NULL. */
 static int
 known_keys(struct cfg_check *c, const struct cfg_value *v,
 	const char *const *names, size_t n, const char *what)
 {
-	const char *s;
+	const char *s, *pre = what ? what : "", *sep = what ? ": " : "";
 	int rc = 0;
 	size_t j;
 
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->items[i].key == NULL)
 			return cfg_check_error(c,
-				"%s: element %zu needs a "
+				"%s%selement %zu needs a "
 				"\"key\" =>",
-				what, i + 1);
+				pre, sep, i + 1);
 		for (j = 0; j < n; j++)
 			if (strcmp(v->items[i].key, names[j]) == 0)
 				break;
 		if (j < n)
 			continue;
 		s = cfg_suggest(v->items[i].key, names, n);
-		rc = cfg_check_error(c, "%s: unknown option \"%s\"%s%s%s", what,
-			v->items[i].key, s ? "; did you mean \"" : "",
+		rc = cfg_check_error(c, "%s%sunknown option \"%s\"%s%s%s", pre,
+			sep, v->items[i].key, s ? "; did you mean \"" : "",
 			s ? s : "", s ? "\"?" : "");
 	}
 	return rc;
@@ -226,7 +227,7 @@ cfg_check_proxy_header(struct cfg_check *c)
 		"map-urlpath-resp-host-exclude"};
 	const struct cfg_value *v = &c->st->val;
 
-	if (known_keys(c, v, names, N(names), "proxy.header"))
+	if (known_keys(c, v, names, N(names), NULL))
 		return -1;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct cfg_value *o = &v->items[i];
@@ -250,7 +251,7 @@ cfg_check_forwarded(struct cfg_check *c)
 	static const char *const names[] = {
 		"for", "proto", "host", "by", "remote_user"};
 
-	if (known_keys(c, &c->st->val, names, N(names), "proxy.forwarded"))
+	if (known_keys(c, &c->st->val, names, N(names), NULL))
 		return -1;
 	return bool_values(c, &c->st->val, "proxy.forwarded");
 }
@@ -276,7 +277,7 @@ cfg_check_cgi_limits(struct cfg_check *c)
 		"read-timeout", "write-timeout", "tcp-fin-propagate"};
 	const struct cfg_value *v = &c->st->val, *o;
 
-	if (known_keys(c, v, names, N(names), "cgi.limits"))
+	if (known_keys(c, v, names, N(names), NULL))
 		return -1;
 	for (size_t i = 0; i < 2; i++)
 		if ((o = cfg_array_get(v, names[i])) != NULL &&
@@ -330,7 +331,7 @@ cfg_check_features(struct cfg_check *c)
 				break;
 		if (j == N(names)) {
 			s = cfg_suggest(f->key, names, N(names));
-			cfg_diag_add(c->d, 0, c->st->file, c->st->line,
+			cfg_diag_add(c->d, CFG_E_NONE, c->st->file, c->st->line,
 				c->st->col,
 				"%s: unknown feature flag \"%s\" "
 				"ignored%s%s%s",
@@ -338,7 +339,7 @@ cfg_check_features(struct cfg_check *c)
 				s ? "; did you mean \"" : "", s ? s : "",
 				s ? "\"?" : "");
 		} else if (j < 2 && cfg_value_bool(f) == 1)
-			cfg_diag_add(c->d, 0, c->st->file, c->st->line,
+			cfg_diag_add(c->d, CFG_E_NONE, c->st->file, c->st->line,
 				c->st->col,
 				"%s: \"%s\": gatehouse speaks "
 				"HTTP/1.x only; ignored",

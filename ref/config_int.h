@@ -8,6 +8,10 @@
 
 #include "config.h"
 
+/* The largest config integer. Not LLONG_MAX: ref/limits.h (the server's
+ * named limits) shadows <limits.h> on the -Iref include path. */
+#define CFG_INT_MAX 0x7fffffffffffffffLL
+
 enum cfg_tok {
 	T_EOF,
 	T_STRING, /* "..." with \" unescaped */
@@ -86,10 +90,13 @@ int cfg_include_shell(struct src *s, struct cfg_block *b, const char *cmd,
 /* Report a syntax error at t (only the first one is kept); returns -1. */
 int cfg_error_at(struct src *s, const struct cfg_token *t, const char *msg,
 	const char *arg);
+int cfg_error_r(struct src *s, enum cfg_reason r, const struct cfg_token *t,
+	const char *msg, const char *arg);
 const char *cfg_intern_file(struct config *cfg, const char *name);
 
 /* Diagnostics. */
-void cfg_diag_add(struct cfg_diag *d, int is_error, const char *file,
+/* reason: CFG_E_NONE for a warning, else the error's kind. */
+void cfg_diag_add(struct cfg_diag *d, enum cfg_reason reason, const char *file,
 	unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 

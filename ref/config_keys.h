@@ -24,6 +24,7 @@ struct cfg_check {
 	const struct cfg_block *block;
 	const struct cfg_setting *st;
 	struct cfg_diag *d;
+	enum cfg_reason reason; /* for cfg_check_error, CFG_E_VALUE mostly */
 };
 
 struct cfg_key {

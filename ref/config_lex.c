@@ -10,7 +10,6 @@
  * than a silent 10.
  */
 #include <ctype.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,7 +105,7 @@ lex_int(struct cfg_lexer *lx, struct cfg_token *tok)
 	long long v = 0;
 
 	for (; p < lx->end && isdigit((unsigned char)*p); p++) {
-		if (v > (LLONG_MAX - (*p - '0')) / 10) {
+		if (v > (CFG_INT_MAX - (*p - '0')) / 10) {
 			set_error(tok, "integer out of range");
 			lx->p = p;
 			return;

@@ -97,7 +97,7 @@ parse_file(struct parser *ps, const char *path, struct cfg_block *b,
 		close(fd);
 	if (text == NULL) {
 		if (!ps->failed)
-			cfg_diag_add(ps->d, 1, from ? from : path,
+			cfg_diag_add(ps->d, CFG_E_INCLUDE, from ? from : path,
 				at ? at->line : 0, at ? at->col : 0,
 				"cannot read %s: %s", path, why);
 		ps->failed = 1;
@@ -124,9 +124,10 @@ cfg_include(struct src *s, struct cfg_block *b, const char *pattern,
 	int rc = 0;
 
 	if (ps->flags & CFG_NO_INCLUDE)
-		return cfg_error_at(s, at, "include is disabled here", 0);
+		return cfg_error_r(
+			s, CFG_E_INCLUDE, at, "include is disabled here", 0);
 	if (ps->depth >= CFG_MAX_INCLUDE)
-		return cfg_error_at(s, at,
+		return cfg_error_r(s, CFG_E_INCLUDE, at,
 			"includes nested too deeply (a "
 			"loop?)",
 			0);
@@ -134,14 +135,15 @@ cfg_include(struct src *s, struct cfg_block *b, const char *pattern,
 		snprintf(path, sizeof(path), "%s", pattern);
 	else if ((size_t)snprintf(path, sizeof(path), "%s/%s", ps->basedir,
 			 pattern) >= sizeof(path))
-		return cfg_error_at(s, at, "include path too long", 0);
+		return cfg_error_r(
+			s, CFG_E_INCLUDE, at, "include path too long", 0);
 	ps->depth++;
 	if (!has_glob(path)) {
 		struct stat st;
 
 		if (stat(path, &st) != 0)
-			rc = cfg_error_at(
-				s, at, "include file not found: ", path);
+			rc = cfg_error_r(s, CFG_E_INCLUDE, at,
+				"include file not found: ", path);
 		else
 			rc = parse_file(ps, path, b, s->file, at);
 		ps->depth--;
@@ -155,7 +157,9 @@ cfg_include(struct src *s, struct cfg_block *b, const char *pattern,
 		globfree(&g);
 		break;
 	case GLOB_NOMATCH: break;
-	default: rc = cfg_error_at(s, at, "include glob failed: ", path);
+	default:
+		rc = cfg_error_r(
+			s, CFG_E_INCLUDE, at, "include glob failed: ", path);
 	}
 	ps->depth--;
 	return rc;
@@ -173,16 +177,20 @@ cfg_include_shell(struct src *s, struct cfg_block *b, const char *cmd,
 	pid_t pid;
 
 	if (ps->flags & CFG_NO_SHELL)
-		return cfg_error_at(s, at, "include_shell is disabled here", 0);
+		return cfg_error_r(s, CFG_E_INCLUDE, at,
+			"include_shell is disabled here", 0);
 	if (ps->depth >= CFG_MAX_INCLUDE)
-		return cfg_error_at(s, at, "includes nested too deeply", 0);
+		return cfg_error_r(
+			s, CFG_E_INCLUDE, at, "includes nested too deeply", 0);
 	if (pipe2(fds, O_CLOEXEC) != 0)
-		return cfg_error_at(s, at, "pipe: ", strerror(errno));
+		return cfg_error_r(
+			s, CFG_E_INCLUDE, at, "pipe: ", strerror(errno));
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return cfg_error_at(s, at, "fork: ", strerror(errno));
+		return cfg_error_r(
+			s, CFG_E_INCLUDE, at, "fork: ", strerror(errno));
 	}
 	if (pid == 0) {
 		/* stdout is the pipe; stderr stays ours (the scripts warn). */
@@ -200,11 +208,12 @@ cfg_include_shell(struct src *s, struct cfg_block *b, const char *cmd,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (text == NULL)
-		return cfg_error_at(s, at, "include_shell output: ", why);
+		return cfg_error_r(
+			s, CFG_E_INCLUDE, at, "include_shell output: ", why);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		free(text);
-		return cfg_error_at(
-			s, at, "include_shell command failed: ", cmd);
+		return cfg_error_r(s, CFG_E_INCLUDE, at,
+			"include_shell command failed: ", cmd);
 	}
 	ps->depth++;
 	rc = cfg_parse_text(ps, cmd, text, len, b);
@@ -240,7 +249,7 @@ load(const char *path, const char *name, const char *text, size_t len,
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
 		(cfg->blocks = calloc(8, sizeof(*cfg->blocks))) == NULL ||
 		(g = calloc(1, sizeof(*g))) == NULL) {
-		cfg_diag_add(d, 1, name, 0, 0, "out of memory");
+		cfg_diag_add(d, CFG_E_LIMIT, name, 0, 0, "out of memory");
 		config_free(cfg);
 		return NULL;
 	}

@@ -16,16 +16,22 @@
 
 #include "config_int.h"
 
+int
+cfg_error_r(struct src *s, enum cfg_reason r, const struct cfg_token *t,
+	const char *msg, const char *arg)
+{
+	if (!s->ps->failed)
+		cfg_diag_add(s->ps->d, r, s->file, t->line, t->col, "%s%s", msg,
+			arg ? arg : "");
+	s->ps->failed = 1;
+	return -1;
+}
 
 int
 cfg_error_at(struct src *s, const struct cfg_token *t, const char *msg,
 	const char *arg)
 {
-	if (!s->ps->failed)
-		cfg_diag_add(s->ps->d, 1, s->file, t->line, t->col, "%s%s", msg,
-			arg ? arg : "");
-	s->ps->failed = 1;
-	return -1;
+	return cfg_error_r(s, CFG_E_SYNTAX, t, msg, arg);
 }
 
 int
@@ -109,7 +115,7 @@ merge(struct cfg_value *a, struct cfg_value *b)
 	const char *err = NULL;
 
 	if (a->type == CFG_INT && b->type == CFG_INT) {
-		if ((b->num > 0 && a->num > __LONG_LONG_MAX__ - b->num))
+		if ((b->num > 0 && a->num > CFG_INT_MAX - b->num))
 			err = "integer overflow";
 		else
 			a->num += b->num;
@@ -170,7 +176,8 @@ parse_array(struct src *s, struct cfg_block *b, struct cfg_value *out)
 	memset(out, 0, sizeof(*out));
 	out->type = CFG_ARRAY;
 	if (++s->ps->nest > CFG_MAX_NESTING)
-		return cfg_error_at(s, &at, "arrays nested too deeply", 0);
+		return cfg_error_r(
+			s, CFG_E_LIMIT, &at, "arrays nested too deeply", 0);
 	if (cfg_next(s))
 		return -1;
 	while (s->tok.type != T_RPAREN) {
@@ -205,7 +212,8 @@ parse_array(struct src *s, struct cfg_block *b, struct cfg_value *out)
 			if (it != NULL)
 				out->items = it;
 			cfg_value_clear(&v);
-			return cfg_error_at(s, &at, "config too large", 0);
+			return cfg_error_r(
+				s, CFG_E_LIMIT, &at, "config too large", 0);
 		}
 		out->items = it;
 		out->items[out->n++] = v;
@@ -249,10 +257,10 @@ parse_term(struct src *s, struct cfg_block *b, struct cfg_value *out)
 	case T_NAME:
 		if (strncmp(t->text, "env.", 4) == 0) {
 			if (s->ps->flags & CFG_NO_ENV)
-				return cfg_error_at(
-					s, t, "env. is disabled here", 0);
+				return cfg_error_r(s, CFG_E_VAR, t,
+					"env. is disabled here", 0);
 			if ((env = getenv(t->text + 4)) == NULL)
-				return cfg_error_at(s, t,
+				return cfg_error_r(s, CFG_E_VAR, t,
 					"environment variable "
 					"is not set: ",
 					t->text + 4);
@@ -265,13 +273,14 @@ parse_term(struct src *s, struct cfg_block *b, struct cfg_value *out)
 		st = lookup(b, name);
 		free(name);
 		if (st == NULL)
-			return cfg_error_at(
-				s, t, "undefined config variable: ", t->text);
+			return cfg_error_r(s, CFG_E_VAR, t,
+				"undefined config variable: ", t->text);
 		rc = cfg_value_copy(s->ps->cfg, out, &st->val);
 		free(out->key);
 		out->key = NULL;
 		if (rc)
-			return cfg_error_at(s, t, "config too large", 0);
+			return cfg_error_r(
+				s, CFG_E_LIMIT, t, "config too large", 0);
 		return cfg_next(s);
 	default:
 		return cfg_error_at(s, t, "expected a value, found ",
@@ -331,7 +340,8 @@ parse_assign(struct src *s, struct cfg_block *b)
 		goto oom;
 	st = find_in(b, full);
 	if (op.type == T_ASSIGN && st != NULL) {
-		cfg_diag_add(s->ps->d, 1, s->file, name.line, name.col,
+		cfg_diag_add(s->ps->d, CFG_E_SYNTAX, s->file, name.line,
+			name.col,
 			"duplicate config variable %s in this block (first "
 			"set at %s:%u); use := to replace it",
 			full, st->file, st->line);

@@ -11,16 +11,20 @@
 #include "config_int.h"
 
 void
-cfg_diag_add(struct cfg_diag *d, int is_error, const char *file, unsigned line,
-	unsigned col, const char *fmt, ...)
+cfg_diag_add(struct cfg_diag *d, enum cfg_reason reason, const char *file,
+	unsigned line, unsigned col, const char *fmt, ...)
 {
 	char msg[1024], head[512];
 	size_t hn, mn;
 	va_list ap;
 	char *t;
 
+	int is_error = reason != CFG_E_NONE;
+
 	if (d == NULL)
 		return;
+	if (is_error && d->reason == CFG_E_NONE)
+		d->reason = reason;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -50,6 +54,23 @@ cfg_diag_add(struct cfg_diag *d, int is_error, const char *file, unsigned line,
 	d->len += hn + mn;
 	t[d->len++] = '\n';
 	t[d->len] = '\0';
+}
+
+const char *
+cfg_reason_name(enum cfg_reason r)
+{
+	switch (r) {
+	case CFG_E_NONE: return "NONE";
+	case CFG_E_SYNTAX: return "SYNTAX";
+	case CFG_E_INCLUDE: return "INCLUDE";
+	case CFG_E_COND: return "COND";
+	case CFG_E_KEY: return "KEY";
+	case CFG_E_VALUE: return "VALUE";
+	case CFG_E_MODULE: return "MODULE";
+	case CFG_E_LIMIT: return "LIMIT";
+	case CFG_E_VAR: return "VAR";
+	}
+	return "?";
 }
 
 void
