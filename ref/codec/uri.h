@@ -20,7 +20,7 @@
  * lighttpd server.http-parseopts key it mirrors (spec/uri.md, "Options").
  */
 #define URI_2F_DECODE       0x01u /* %2F becomes '/' (url-path-2f-decode) */
-#define URI_2F_REJECT       0x02u /* %2F is an error (url-path-2f-reject) */
+#define URI_2F_REJECT       0x02u /* %2F is an error; beats 2F_DECODE */
 #define URI_DOTSEG_REJECT   0x04u /* "." / ".." segment is an error */
 #define URI_MERGE_SLASHES   0x08u /* "//" collapses to "/" (nginx style) */
 #define URI_BACKSLASH_TRANS 0x10u /* '\' and %5C become '/' */
