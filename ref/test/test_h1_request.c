@@ -301,6 +301,76 @@ test_h1_req_fields_cap_smaller_than_max_fields(void **state)
 	assert_int_equal(h1_req_parse(in, 16, NULL, &r), 0);
 }
 
+/* Target bytes and forms, one request line each: every way an authority,
+ * a scheme or a pct-encoding can end (H1-TARGET-2, -4, -5, -6). */
+static void
+test_h1_req_target_shapes_decide_form_or_reason(void **state)
+{
+	static const struct {
+		const char *line;
+		unsigned flags;
+		long form;          /* enum h1_form when ok */
+		enum h1_reason why; /* H1_OK when ok */
+	} cases[] = {
+		{"CONNECT :80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT a@b:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT a/b:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT a?b:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT a[b:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT a]b:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT h:", 0, 0, H1_BAD_TARGET},
+		{"CONNECT h:8x", 0, 0, H1_BAD_TARGET},
+		{"CONNECT h", 0, 0, H1_BAD_TARGET},
+		{"CONNECT [", 0, 0, H1_BAD_TARGET},
+		{"CONNECT []:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT [::1:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT [::1]", 0, 0, H1_BAD_TARGET},
+		{"CONNECT [fe80::a.B]:443", 0, H1_FORM_AUTHORITY, H1_OK},
+		{"CONNECT [::g]:80", 0, 0, H1_BAD_TARGET},
+		{"CONNECT h%41:80", 0, H1_FORM_AUTHORITY, H1_OK},
+		{"GET a+b-c.d9://x/ ", 0, H1_FORM_ABSOLUTE, H1_OK},
+		{"GET Zz://x/", 0, H1_FORM_ABSOLUTE, H1_OK},
+		{"GET 9a://x/", 0, 0, H1_BAD_TARGET},
+		{"GET h:80", 0, H1_FORM_ABSOLUTE, H1_OK},
+		{"GET a~b://x/", 0, 0, H1_BAD_TARGET},
+		{"GET a{b://x/", H1_LENIENT_TARGET_CHARS, 0, H1_BAD_TARGET},
+		{"GET a`://x/", H1_LENIENT_TARGET_CHARS, 0, H1_BAD_TARGET},
+		{"GET a@://x/", 0, 0, H1_BAD_TARGET},
+		{"GET *x", 0, 0, H1_BAD_TARGET},
+		{"OPTIONS *", 0, H1_FORM_ASTERISK, H1_OK},
+		{"GET /%4", 0, 0, H1_BAD_TARGET},
+		{"GET /%4g", 0, 0, H1_BAD_TARGET},
+		{"GET /%g4", 0, 0, H1_BAD_TARGET},
+		{"GET /%aF", 0, H1_FORM_ORIGIN, H1_OK},
+	};
+	char line[96];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct h1_opts o = {.flags = cases[i].flags};
+		struct h1_req r;
+		long got;
+
+		/* Drop a trailing space the table uses to keep lines apart. */
+		snprintf(line, sizeof(line), "%.*s HTTP/1.1\r\n\r\n",
+			(int)(strlen(cases[i].line) -
+				(cases[i].line[strlen(cases[i].line) - 1] ==
+					' ')),
+			cases[i].line);
+		got = parse(line, &o, &r);
+		if (cases[i].why == H1_OK) {
+			if (got <= 0 || (long)r.form != cases[i].form)
+				fail_msg("%s: got %ld %s form %d",
+					cases[i].line, got,
+					h1_reason_name(r.reason), r.form);
+		} else if (got != -1 || r.reason != cases[i].why) {
+			fail_msg("%s: got %ld %s, want %s", cases[i].line, got,
+				h1_reason_name(r.reason),
+				h1_reason_name(cases[i].why));
+		}
+	}
+}
+
 static void
 test_h1_req_empty_input_needs_more(void **state)
 {
@@ -327,6 +397,8 @@ main(void)
 		cmocka_unit_test(
 			test_h1_req_fields_cap_smaller_than_max_fields),
 		cmocka_unit_test(test_h1_req_empty_input_needs_more),
+		cmocka_unit_test(
+			test_h1_req_target_shapes_decide_form_or_reason),
 	};
 	int rc;
 
