@@ -307,6 +307,34 @@ test_h1_resp_incomplete_needs_more_and_null_opts(void **state)
 	assert_int_equal(r.why, H1_BAD_STATUS_LINE);
 }
 
+static void
+test_h1_resp_status_code_digits_and_options(void **state)
+{
+	static const char *bad_code[] = {"HTTP/1.1 0xx A\r\n\r\n",
+		"HTTP/1.1 6xx A\r\n\r\n", "HTTP/1.1 1/0 A\r\n\r\n",
+		"HTTP/1.1 1:0 A\r\n\r\n", "HTTP/1.1 10/ A\r\n\r\n",
+		"HTTP/1.1 10: A\r\n\r\n", "HTTP/1.1 20\r\n\r\n"};
+	struct h1_opts o = {.max_fields = 1};
+	struct h1_resp r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_code) / sizeof(bad_code[0]); i++) {
+		assert_int_equal(parse(bad_code[i], NULL, &r), -1);
+		assert_int_equal(r.why, H1_BAD_STATUS_CODE);
+	}
+	/* H1-LINE-3: a CR in a status line without any SP. */
+	assert_int_equal(parse("HTTP/1.1\r200\r\n\r\n", NULL, &r), -1);
+	assert_int_equal(r.why, H1_BARE_CR);
+	/* H1-LIMIT-3/4 options. */
+	assert_int_equal(
+		parse("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\n", &o, &r), -1);
+	assert_int_equal(r.why, H1_TOO_MANY_FIELDS);
+	o.max_fields = 0;
+	o.max_head = 20;
+	assert_int_equal(parse("HTTP/1.1 200 OK\r\nA: 1\r\n\r\n", &o, &r), -1);
+	assert_int_equal(r.why, H1_HEAD_TOO_LARGE);
+}
+
 int
 main(void)
 {
@@ -321,6 +349,7 @@ main(void)
 		cmocka_unit_test(
 			test_h1_resp_default_limits_are_64k_and_1000_fields),
 		cmocka_unit_test(test_h1_resp_status_line_failures_map_to_502),
+		cmocka_unit_test(test_h1_resp_status_code_digits_and_options),
 		cmocka_unit_test(
 			test_h1_resp_incomplete_needs_more_and_null_opts),
 	};
