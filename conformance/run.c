@@ -32,7 +32,8 @@ static void
 vset(struct gc *g, enum gc_verdict v, const char *expected, const char *fmt,
 	va_list ap)
 {
-	if (g->verdict != GC_PASS)
+	/* The first finding stands, except that a FAIL outranks a WARN. */
+	if (g->verdict != GC_PASS && !(v == GC_FAIL && g->verdict == GC_WARN))
 		return;
 	g->verdict = v;
 	snprintf(g->expected, sizeof(g->expected), "%s", expected);
