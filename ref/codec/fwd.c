@@ -348,9 +348,29 @@ store_known(struct rd *r, struct fwd_elem *e, struct fwd_pair *pr)
 	return FWD_OK; /* an extension parameter (§5.5) */
 }
 
+/* forwarded-pair = token "=" value (RFC 7239 §4), at r->i. */
+static enum fwd_reason
+read_pair(struct rd *r, struct fwd_pair *pr)
+{
+	size_t s = r->i;
+	enum fwd_reason why;
+
+	r->i += span(r->p + r->i, r->len - r->i, tchar_extra);
+	pr->name.p = r->p + s;
+	pr->name.len = r->i - s;
+	if ((why = skip_bad_ows(r)) != FWD_OK)
+		return why;
+	if (pr->name.len == 0 || r->i == r->len || r->p[r->i] != '=')
+		return FWD_BAD_PAIR; /* PROXY-FWD-2 */
+	r->i++;
+	if ((why = skip_bad_ows(r)) != FWD_OK)
+		return why;
+	return read_value(r, &pr->value);
+}
+
 /*
- * forwarded-element = [ pair ] *( ";" [ pair ] ), pair = token "=" value
- * (RFC 7239 §4). Stops before the ',' or at the end.
+ * forwarded-element = [ pair ] *( ";" [ pair ] ) (RFC 7239 §4). Stops
+ * before the ',' or at the end.
  */
 static enum fwd_reason
 read_element(struct rd *r, struct fwd_elem *e)
@@ -362,7 +382,7 @@ read_element(struct rd *r, struct fwd_elem *e)
 	e->raw.p = r->p + r->i;
 	for (;;) {
 		struct fwd_pair pr;
-		size_t s = r->i;
+		size_t s;
 
 		if (r->i < r->len && r->p[r->i] == ';') {
 			r->i++; /* an empty pair */
@@ -372,16 +392,7 @@ read_element(struct rd *r, struct fwd_elem *e)
 		}
 		if (r->i == r->len || r->p[r->i] == ',')
 			break;
-		r->i += span(r->p + r->i, r->len - r->i, tchar_extra);
-		pr.name.p = r->p + s;
-		pr.name.len = r->i - s;
-		if ((why = skip_bad_ows(r)) != FWD_OK)
-			return why;
-		if (pr.name.len == 0 || r->i == r->len || r->p[r->i] != '=')
-			return FWD_BAD_PAIR; /* PROXY-FWD-2 */
-		r->i++;
-		if ((why = skip_bad_ows(r)) != FWD_OK ||
-			(why = read_value(r, &pr.value)) != FWD_OK)
+		if ((why = read_pair(r, &pr)) != FWD_OK)
 			return why;
 		if (e->n_pairs == FWD_MAX_PAIRS)
 			return FWD_TOO_MANY_PAIRS;
@@ -447,32 +458,20 @@ fwd_parse(const char *p, size_t len, unsigned opts, struct fwd_elem *elems,
 int
 fwd_next_pair(struct slice *rest, struct fwd_pair *pair)
 {
+	/* The element was accepted, so its pairs read cleanly under the
+	 * widest options (a strict element is also a lenient one). */
 	struct rd r = {
 		rest->p, rest->len, 0, FWD_LENIENT_OWS | FWD_LENIENT_VALUES};
 
-	/* The element was accepted, so only the happy path remains. */
-	for (;;) {
-		size_t s;
-
-		skip_ows(&r);
-		if (r.i < r.len && r.p[r.i] == ';') {
-			r.i++;
-			continue;
-		}
-		if (r.i >= r.len)
-			return 0;
-		s = r.i;
-		r.i += span(r.p + r.i, r.len - r.i, tchar_extra);
-		pair->name.p = r.p + s;
-		pair->name.len = r.i - s;
-		skip_ows(&r);
-		r.i++; /* '=' */
-		skip_ows(&r);
-		read_value(&r, &pair->value);
-		rest->p += r.i;
-		rest->len -= r.i;
-		return 1;
-	}
+	while (r.i < r.len &&
+		(r.p[r.i] == ';' || is_ows((unsigned char)r.p[r.i])))
+		r.i++;
+	if (r.i == r.len)
+		return 0;
+	read_pair(&r, pair);
+	rest->p += r.i;
+	rest->len -= r.i;
+	return 1;
 }
 
 long
