@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build}
-allowed='^(memcpy|memmove|memset|memcmp|memchr|strlen|__stack_chk_fail|__assert_fail)$'
+allowed='^(memcpy|memmove|memset|memcmp|bcmp|memchr|strlen|__stack_chk_fail|__assert_fail)$'
 objs=$(find "$dir/CMakeFiles/gatecodec.dir" -name '*.o' | sort)
 [ -n "$objs" ] || { echo "no codec objects under $dir" >&2; exit 1; }
 bad=0

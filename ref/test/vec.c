@@ -62,6 +62,8 @@ struct bytes {
 static void
 bytes_put(struct bytes *b, const void *p, size_t n)
 {
+	if (n == 0) /* nothing to add; b->p may still be NULL */
+		return;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 
