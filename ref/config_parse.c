@@ -151,7 +151,8 @@ merge(struct cfg_value *a, struct cfg_value *b)
 		it = err ? NULL
 			 : realloc(a->items, (a->n + b->n + 1) * sizeof(*it));
 		if (it != NULL) {
-			memcpy(it + a->n, b->items, b->n * sizeof(*it));
+			if (b->n > 0)
+				memcpy(it + a->n, b->items, b->n * sizeof(*it));
 			a->items = it;
 			a->n += b->n;
 			free(b->items);
@@ -299,8 +300,11 @@ cfg_parse_expr(struct src *s, struct cfg_block *b, struct cfg_value *out)
 		goto fail;
 	while (s->tok.type == T_PLUS) {
 		at = s->tok;
-		if (cfg_next(s) || parse_term(s, b, &rhs))
+		memset(&rhs, 0, sizeof(rhs));
+		if (cfg_next(s) || parse_term(s, b, &rhs)) {
+			cfg_value_clear(&rhs);
 			goto fail;
+		}
 		if ((err = merge(out, &rhs)) != NULL) {
 			cfg_error_at(s, &at, err, 0);
 			goto fail;

@@ -15,16 +15,25 @@ indent(FILE *out, int depth)
 	fprintf(out, "%*s", depth * 4, "");
 }
 
+/* In a "# end of" comment a line break would end the comment early, so
+ * there (only) CR and LF print as spaces. */
 static void
-print_string(FILE *out, const char *s, size_t len)
+print_str(FILE *out, const char *s, size_t len, int comment)
 {
 	fputc('"', out);
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '"')
 			fputc('\\', out);
-		fputc(s[i], out);
+		fputc(comment && (s[i] == '\n' || s[i] == '\r') ? ' ' : s[i],
+			out);
 	}
 	fputc('"', out);
+}
+
+static void
+print_string(FILE *out, const char *s, size_t len)
+{
+	print_str(out, s, len, 0);
 }
 
 static void print_value(FILE *out, const struct cfg_value *v, int depth);
@@ -86,14 +95,14 @@ print_value(FILE *out, const struct cfg_value *v, int depth)
 }
 
 static void
-print_cond(FILE *out, const struct cfg_block *b)
+print_cond(FILE *out, const struct cfg_block *b, int comment)
 {
 	if (b->op == CFG_OP_ELSE) {
 		fputs("else", out);
 		return;
 	}
 	fprintf(out, "%s %s ", cfg_field_names[b->field], cfg_op_names[b->op]);
-	print_string(out, b->pattern, b->pattern_len);
+	print_str(out, b->pattern, b->pattern_len, comment);
 }
 
 static void
@@ -125,7 +134,7 @@ print_block(FILE *out, const struct config *cfg, const struct cfg_block *b,
 		if (c->prev != NULL)
 			fputs("else ", out);
 		if (c->op != CFG_OP_ELSE) {
-			print_cond(out, c);
+			print_cond(out, c, 0);
 			fputc(' ', out);
 		}
 		fputs("{\n", out);
@@ -134,7 +143,7 @@ print_block(FILE *out, const struct config *cfg, const struct cfg_block *b,
 		print_block(out, cfg, c, depth + 1);
 		indent(out, depth);
 		fputs("} # end of ", out);
-		print_cond(out, c);
+		print_cond(out, c, 1);
 		fputc('\n', out);
 	}
 }

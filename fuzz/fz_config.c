@@ -1,0 +1,98 @@
+/*
+ * Fuzz target: the configuration language (ref/config*.c, CONF-*).
+ * Byte 0: bit 0 leaves the request's fields NULL (absent); the rest is
+ * config text, loaded with include, include_shell and env. off. Properties, abort() on failure: loading never crashes or leaks;
+ * a config that loads prints (-p) to text that loads again and prints the
+ * same (the printer is the parser's inverse); evaluating every block and
+ * expanding captures against a request made of the input stays in bounds.
+ * seeds: config
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define SAFE (CFG_NO_SHELL | CFG_NO_INCLUDE | CFG_NO_ENV)
+
+/* -p output minus the wrapper and the per-process var.CWD/var.PID. */
+static char *
+print_body(const struct config *cfg, size_t *len)
+{
+	char *buf = NULL, *p, *q;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	config_print(cfg, f);
+	fclose(f);
+	q = buf;
+	for (p = buf + strlen("config {\n"); *p;) {
+		char *nl = strchr(p, '\n') + 1;
+
+		if (strncmp(p, "    var.CWD ", 12) &&
+			strncmp(p, "    var.PID ", 12)) {
+			memmove(q, p, (size_t)(nl - p));
+			q += nl - p;
+		}
+		p = nl;
+	}
+	*len = (size_t)(q - buf) - 2; /* the closing "}\n" */
+	return buf;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct config *cfg, *again;
+	struct cfg_request r;
+	struct cfg_diag d;
+	struct cfg_eval ev;
+	char *a, *b, out[64], *s;
+	size_t alen, blen;
+	int absent;
+
+	if (size < 1)
+		return 0;
+	absent = data[0] & 1;
+	data++;
+	size--;
+	cfg = config_load_mem("f", (const char *)data, size, NULL, SAFE, &d);
+	cfg_diag_free(&d);
+	if (cfg == NULL)
+		return 0;
+	a = print_body(cfg, &alen);
+	again = config_load_mem("p", a, alen, NULL, SAFE, &d);
+	cfg_diag_free(&d);
+	if (again == NULL)
+		abort();
+	b = print_body(again, &blen);
+	if (alen != blen || memcmp(a, b, alen) != 0)
+		abort();
+	/* One request whose every field is the input's first line. */
+	s = strndup((const char *)data, size < 64 ? size : 64);
+	s[strcspn(s, "\n")] = '\0';
+	r = (struct cfg_request){s, s, s, s, s, s, s};
+	if (absent)
+		memset(&r, 0, sizeof(r));
+	if (config_eval_init(&ev, cfg, &r) == 0) {
+		for (size_t i = 0; i < cfg->n; i++) {
+			const struct cfg_block *blk = cfg->blocks[i];
+
+			if (config_block_matches(&ev, blk) && blk->n > 0 &&
+				blk->settings[0].val.type == CFG_STRING)
+				config_expand(&ev, blk,
+					blk->settings[0].val.str, s, NULL, 0,
+					out, sizeof(out));
+		}
+		config_eval_done(&ev);
+	}
+	free(s);
+	free(a);
+	free(b);
+	config_free(again);
+	config_free(cfg);
+	return 0;
+}
