@@ -12,30 +12,32 @@ TARGET ?= fcgi_records
 HOURS ?= 8
 ENGINE ?= afl
 SECONDS_PER_TARGET ?= 10
+# No per-file progress lines: warnings and errors are what a reader needs.
+QUIET ?= -DCMAKE_RULE_MESSAGES=OFF
 
 .PHONY: all asan build-fuzz build-afl test unit fuzz-smoke fuzz coverage \
 	format check-format check-purity clean run deps
 
 all:
 	@$(CMAKE) -S . -B build -DCMAKE_C_COMPILER=gcc \
-		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo $(QUIET) >/dev/null
 	@$(CMAKE) --build build -j $(JOBS)
 
 asan:
 	@$(CMAKE) -S . -B build-asan -DCMAKE_C_COMPILER=clang \
-		-DCMAKE_BUILD_TYPE=Debug -DGH_SANITIZE=ON >/dev/null
+		-DCMAKE_BUILD_TYPE=Debug -DGH_SANITIZE=ON $(QUIET) >/dev/null
 	@$(CMAKE) --build build-asan -j $(JOBS)
 
 build-fuzz:
 	@$(CMAKE) -S . -B build-fuzz -DCMAKE_C_COMPILER=clang \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGH_TESTS=OFF \
-		-DGH_FUZZ_ENGINE=libfuzzer >/dev/null
+		-DGH_FUZZ_ENGINE=libfuzzer $(QUIET) >/dev/null
 	@$(CMAKE) --build build-fuzz -j $(JOBS)
 
 build-afl:
 	@AFL_QUIET=1 AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(CMAKE) -S . -B build-afl \
 		-DCMAKE_C_COMPILER=afl-clang-fast -DCMAKE_BUILD_TYPE=Release \
-		-DGH_TESTS=OFF -DGH_FUZZ_ENGINE=afl -DGH_WERROR=OFF >/dev/null
+		-DGH_TESTS=OFF -DGH_FUZZ_ENGINE=afl -DGH_WERROR=OFF $(QUIET) >/dev/null
 	@AFL_QUIET=1 AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(CMAKE) --build build-afl -j $(JOBS)
 
 deps:
