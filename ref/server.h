@@ -1,0 +1,181 @@
+/*
+ * The server's objects and their ownership tree: struct server owns the
+ * listeners and the connections; a connection owns its fd, its in/out
+ * buffers and the request in progress (struct req, embedded: one request at
+ * a time per connection, which is what keeps pipelined responses in
+ * order). Settings from the configuration are resolved once at start
+ * (struct srv_conf) and, for keys conditionals may change, per request
+ * (struct rconf).
+ */
+#ifndef GH_SERVER_H
+#define GH_SERVER_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "codec/chunked.h"
+#include "codec/h1.h"
+#include "codec/h1frame.h"
+#include "codec/uri.h"
+#include "config.h"
+#include "limits.h"
+#include "loop.h"
+
+/* Keys a $HTTP[...] block may change, resolved for each request. */
+struct rconf {
+	const char *docroot;                  /* absolute, no trailing '/' */
+	const struct cfg_value *index_names;  /* CFG_ARRAY or NULL */
+	const struct cfg_value *mimetypes;    /* CFG_ARRAY or NULL */
+	const struct cfg_value *exclude_exts; /* CFG_ARRAY or NULL */
+	const struct cfg_value *deny;         /* url.access-deny */
+	int dirlist, etags, follow_symlink, ranges, hide_dotfiles;
+};
+
+/* Server-scope settings, resolved at start. */
+struct srv_conf {
+	const char *tag; /* Server: header value; "" sends none */
+	int max_conns;
+	unsigned max_ka_requests;
+	unsigned ka_idle, read_idle, write_idle; /* seconds */
+	long long max_body;                      /* bytes */
+	size_t max_head;                         /* bytes */
+	char *upload_dir;
+	struct h1_opts h1;
+	unsigned frame_opts, uri_opts;
+	unsigned graceful_secs;
+};
+
+struct server;
+struct conn;
+
+struct listener {
+	struct loop_io io;
+	struct server *srv;
+	char name[80]; /* "127.0.0.1:8080", for $SERVER["socket"] */
+};
+
+enum conn_state {
+	CONN_HEAD,   /* reading a request head */
+	CONN_BODY,   /* reading a request body */
+	CONN_WRITE,  /* writing a response */
+	CONN_LINGER, /* response sent, draining input before close */
+	CONN_CLOSED, /* waiting for the deferred free */
+};
+
+enum body_kind { BODY_NONE, BODY_FILE, BODY_STREAM };
+
+/* The request in progress. Slices in h1 and fields point into the
+ * connection's input buffer and stay valid until the request ends. */
+struct req {
+	uint64_t id;
+	struct h1_req h1;
+	struct field fields[LIMIT_REQ_FIELDS];
+	size_t head_len;
+	int version; /* 10 or 11 */
+	int keep_alive;
+	int expect_continue;
+	int is_head;
+	struct slice host;
+	struct slice referer, user_agent;
+	struct slice range, if_none_match, if_modified_since;
+	struct h1frame frame;
+	struct chunked chunk;
+	long long body_len; /* decoded body bytes so far */
+	size_t body_pos;    /* next unprocessed byte in the input buffer */
+	int body_fd;        /* spilled body, or -1 */
+	char *body_mem;     /* body bytes kept in memory (LIMIT_BODY_MEM) */
+	struct uri_path uri;
+	char path[LIMIT_PATH];
+	struct rconf rc;
+	/* response */
+	int status;
+	enum body_kind body;
+	int file_fd;
+	off_t file_off, file_left;
+	int chunked_out; /* BODY_STREAM framed as chunked */
+	/* BODY_STREAM: fill writes up to cap body bytes at dst and returns
+	 * the count, 0 at the end, -1 on failure; fill_free releases
+	 * fill_state when the request ends. */
+	long (*fill)(struct conn *c, char *dst, size_t cap);
+	void *fill_state;
+	void (*fill_free)(void *state);
+	long long bytes_out;
+	time_t start;
+};
+
+struct conn {
+	struct server *srv;
+	struct conn *prev, *next;
+	struct loop_io io;
+	struct loop_timer timer;
+	struct loop_defer defer;
+	int fd;
+	uint64_t id;
+	const struct listener *lis;
+	char peer[INET6_ADDRSTRLEN];
+	struct buf in, out;
+	enum conn_state state;
+	unsigned nreq;   /* requests started on this connection */
+	int close_after; /* close once this response is written */
+	struct req req;
+};
+
+struct server {
+	struct loop *loop;
+	struct config *cfg;
+	struct srv_conf conf;
+	struct rconf global;
+	char *docroot; /* global root made absolute, or NULL */
+	struct listener lis[LIMIT_LISTENERS];
+	size_t nlis;
+	struct conn *conns;
+	size_t nconns;
+	int paused;   /* accepting stopped: max-connections reached */
+	int stopping; /* graceful shutdown in progress */
+	uint64_t next_cid;
+	struct loop_timer tick;
+};
+
+/* server.c */
+int server_init(struct server *s, struct config *cfg, const char *cwd);
+void server_graceful(struct server *s);
+void server_free(struct server *s);
+
+/* conn.c */
+void conn_accept(struct server *s, struct listener *l);
+void conn_close(struct conn *c);
+void conn_close_idle(struct server *s);
+void server_pause(struct server *s, int pause);
+
+/* req.c: returns 1 when a request is ready to be answered, 0 to wait for
+ * more input, -1 when it failed (r->status says what to answer). */
+int req_head(struct conn *c);
+int req_body(struct conn *c);
+void req_reset(struct req *r);
+const struct slice *req_field(const struct req *r, const char *name);
+
+/* resp.c */
+int resp_head(struct conn *c, int status, long long len, const char *type,
+	const char *extra);
+int resp_error(struct conn *c, int status);
+int resp_write(struct conn *c);
+const char *resp_reason(int status);
+const char *resp_http_date(time_t t, char out[32]);
+
+/* static.c */
+void static_handle(struct conn *c);
+void rconf_resolve(struct server *s, struct conn *c);
+void static_rconf_global(struct server *s, const char *default_root);
+
+/* dirlist.c: start a listing of directory fspath; 0 or -1. */
+int dirlist_start(struct conn *c, const char *fspath);
+
+/* accesslog.c */
+int accesslog_open(const char *path, const char *format);
+int accesslog_reopen(void);
+void accesslog_write(struct conn *c);
+void accesslog_flush(void);
+
+#endif
