@@ -29,11 +29,12 @@ config_cli(int argc, char **argv)
 	int test = 0, print = 0, c;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "f:tp")) != -1) {
+	while ((c = getopt(argc, argv, "f:tpD")) != -1) {
 		switch (c) {
 		case 'f': file = optarg; break;
 		case 't': test++; break;
 		case 'p': print = 1; break;
+		case 'D': break; /* foreground: moot here */
 		default: return usage(stderr, 2);
 		}
 	}
