@@ -233,12 +233,13 @@ main(int argc, char **argv)
 			strerror(errno));
 		goto done;
 	}
-	if (accesslog_open(config_global(cfg, "accesslog.filename")
-			    ? config_global(cfg, "accesslog.filename")->str
-			    : NULL,
-		    config_global(cfg, "accesslog.format")
-			    ? config_global(cfg, "accesslog.format")->str
-			    : NULL) == -1) {
+	if (server_has_module(cfg, "mod_accesslog") &&
+		accesslog_open(config_global(cfg, "accesslog.filename")
+				? config_global(cfg, "accesslog.filename")->str
+				: NULL,
+			config_global(cfg, "accesslog.format")
+				? config_global(cfg, "accesslog.format")->str
+				: NULL) == -1) {
 		log_warn("accesslog.filename");
 		goto done;
 	}

@@ -206,6 +206,19 @@ on_tick(struct loop *l, struct loop_timer *t)
 }
 
 int
+server_has_module(const struct config *cfg, const char *name)
+{
+	const struct cfg_value *m = config_global(cfg, "server.modules");
+	size_t i;
+
+	for (i = 0; m != NULL && m->type == CFG_ARRAY && i < m->n; i++)
+		if (m->items[i].type == CFG_STRING &&
+			strcmp(m->items[i].str, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
 server_init(struct server *s, struct config *cfg, const char *cwd)
 {
 	const char *bind;
@@ -252,6 +265,9 @@ server_init(struct server *s, struct config *cfg, const char *cwd)
 	s->conf.graceful_secs =
 		feature_int(s, "server.graceful-shutdown-timeout", 0);
 	static_rconf_global(s, cwd);
+	/* As lighttpd: mod_access acts only when loaded (the config check
+	 * warns about the key otherwise). */
+	s->use_access = server_has_module(cfg, "mod_access");
 	if (s->global.docroot[0] != '/') {
 		/* lighttpd resolves a relative root against the directory
 		 * it was started in. */

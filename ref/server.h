@@ -127,7 +127,8 @@ struct server {
 	struct config *cfg;
 	struct srv_conf conf;
 	struct rconf global;
-	char *docroot; /* global root made absolute, or NULL */
+	char *docroot;  /* global root made absolute, or NULL */
+	int use_access; /* mod_access loaded: url.access-deny applies */
 	struct listener lis[LIMIT_LISTENERS];
 	size_t nlis;
 	struct conn *conns;
@@ -142,6 +143,7 @@ struct server {
 int server_init(struct server *s, struct config *cfg, const char *cwd);
 void server_graceful(struct server *s);
 void server_free(struct server *s);
+int server_has_module(const struct config *cfg, const char *name);
 
 /* conn.c */
 void conn_accept(struct server *s, struct listener *l);

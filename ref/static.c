@@ -96,7 +96,8 @@ rconf_resolve(struct server *s, struct conn *c)
 	host[n] = '\0';
 	n = r->uri.query.len < sizeof(query) - 1 ? r->uri.query.len
 						 : sizeof(query) - 1;
-	memcpy(query, r->uri.query.p, n);
+	if (n > 0)
+		memcpy(query, r->uri.query.p, n);
 	query[n] = '\0';
 	cr.url = r->path;
 	cr.host = r->host.len > 0 ? host : NULL;
@@ -332,7 +333,8 @@ static_handle(struct conn *c)
 	default: answer(c, 501); return;
 	}
 	rconf_resolve(c->srv, c);
-	if (has_suffix(r->path, r->uri.path.len, r->rc.deny)) {
+	if (c->srv->use_access &&
+		has_suffix(r->path, r->uri.path.len, r->rc.deny)) {
 		answer(c, 403);
 		return;
 	}
