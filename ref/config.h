@@ -206,8 +206,10 @@ size_t config_expand(struct cfg_eval *ev, const struct cfg_block *from,
 
 /* Key table (config_keys.c). */
 const struct cfg_key *cfg_key_find(const char *name);
-const char *cfg_key_default(const struct cfg_key *k); /* text, or NULL */
-const char *cfg_key_unit(const struct cfg_key *k);    /* "KiB", "s"... */
+/* lighttpd's default as config text ("8192", "enable"), a "(description)"
+ * when it depends on other things, or NULL when there is none. */
+const char *cfg_key_default(const struct cfg_key *k);
+const char *cfg_key_unit(const struct cfg_key *k); /* "KiB", "s"... */
 /* Is a module gatehouse implements (issues 6-9 + gateways)? */
 int cfg_module_supported(const char *name);
 

@@ -72,7 +72,7 @@ static const char *const core_unsupported[] = {"server.chroot",
 	"server.core-files", "server.stat-cache-engine",
 	"server.systemd-socket-activation", "server.use-noatime",
 	"server.compat-module-load", "server.syslog-facility",
-	"server.bsd-accept-filter", "server.defer-accept", "server.max-worker",
+	"server.bsd-accept-filter", "server.defer-accept",
 	"server.errorlog-placeholder"};
 
 int

@@ -19,14 +19,14 @@ static const char *const escaping[] = {"default", "json", NULL};
 
 /* One key per line reads better than any wrapping. */
 /* clang-format off */
-#define S(n, def, mod) {n, KT_STRING, "", def, mod, 0, 0, NULL, NULL, 0}
+#define S(n, def, mod) {n, KT_STRING, "", def, mod, 0, 0, NULL, NULL}
 #define I(n, unit, def, mod, lo, hi) \
-	{n, KT_INT, unit, def, mod, lo, hi, NULL, NULL, 0}
-#define B(n, def, mod) {n, KT_BOOL, "", def, mod, 0, 0, NULL, NULL, 0}
-#define L(n, def, mod) {n, KT_LIST, "", def, mod, 0, 0, NULL, NULL, 0}
-#define H(n, def, mod) {n, KT_HASH, "", def, mod, 0, 0, NULL, NULL, 0}
-#define E(n, def, mod, ch) {n, KT_STRING, "", def, mod, 0, 0, ch, NULL, 0}
-#define X(n, t, def, mod, fn) {n, t, "", def, mod, 0, 0, NULL, fn, 0}
+	{n, KT_INT, unit, def, mod, lo, hi, NULL, NULL}
+#define B(n, def, mod) {n, KT_BOOL, "", def, mod, 0, 0, NULL, NULL}
+#define L(n, def, mod) {n, KT_LIST, "", def, mod, 0, 0, NULL, NULL}
+#define H(n, def, mod) {n, KT_HASH, "", def, mod, 0, 0, NULL, NULL}
+#define E(n, def, mod, ch) {n, KT_STRING, "", def, mod, 0, 0, ch, NULL}
+#define X(n, t, def, mod, fn) {n, t, "", def, mod, 0, 0, NULL, fn}
 /* clang-format on */
 
 /* clang-format off */

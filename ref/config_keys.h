@@ -17,8 +17,6 @@ enum cfg_ktype {
 	KT_GW,       /* fastcgi.server and friends: ext => hosts */
 };
 
-#define KF_SERVER 0x1 /* global scope only */
-
 struct cfg_check {
 	struct config *cfg;
 	const struct cfg_block *block;
@@ -31,12 +29,14 @@ struct cfg_key {
 	const char *name;
 	enum cfg_ktype type;
 	const char *unit;
-	const char *def; /* lighttpd's default as config text, or NULL */
+	/* lighttpd's default as config text ("8192", "enable", "()"); a
+	 * "(description)" when it depends on something else ("(stderr)");
+	 * NULL when there is none (server.document-root). */
+	const char *def;
 	const char *module;
 	long long min, max;
 	const char *const *choices;
 	int (*check)(struct cfg_check *c);
-	unsigned flags;
 };
 
 const struct cfg_key *cfg_key_at(size_t i);
