@@ -165,10 +165,11 @@ daemonise(void)
 	if (pid > 0)
 		_exit(0);
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		/* Detach from the terminal or pipe that started us: the
+		 * error log is a file, or goes nowhere, as lighttpd's. */
 		dup2(fd, 0);
 		dup2(fd, 1);
-		if (log_fd() == 2)
-			dup2(fd, 2);
+		dup2(fd, 2);
 		if (fd > 2)
 			close(fd);
 	}
