@@ -16,29 +16,34 @@
 
 #define SAFE (CFG_NO_SHELL | CFG_NO_INCLUDE | CFG_NO_ENV)
 
-/* -p output minus the wrapper and the per-process var.CWD/var.PID. */
+/* -p output without the builtins and the "config {" ... "}" wrapper. */
 static char *
 print_body(const struct config *cfg, size_t *len)
 {
-	char *buf = NULL, *p, *q;
+	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 
-	config_print(cfg, f);
+	config_print_ex(cfg, f, CFG_PRINT_NO_BUILTIN);
 	fclose(f);
-	q = buf;
-	for (p = buf + strlen("config {\n"); *p;) {
-		char *nl = strchr(p, '\n') + 1;
-
-		if (strncmp(p, "    var.CWD ", 12) &&
-			strncmp(p, "    var.PID ", 12)) {
-			memmove(q, p, (size_t)(nl - p));
-			q += nl - p;
-		}
-		p = nl;
-	}
-	*len = (size_t)(q - buf) - 2; /* the closing "}\n" */
+	*len = n - strlen("config {\n") - strlen("}\n");
+	memmove(buf, buf + strlen("config {\n"), *len);
 	return buf;
+}
+
+/* A config that re-sets var.CWD or var.PID prints "var.CWD = ...", which
+ * cannot load again (it is set before line 1): no round trip for those. */
+static int
+resets_builtin(const struct config *cfg)
+{
+	const struct cfg_block *g = cfg->blocks[0];
+
+	for (size_t i = 0; i < g->n; i++)
+		if ((strcmp(g->settings[i].name, "var.CWD") == 0 ||
+			    strcmp(g->settings[i].name, "var.PID") == 0) &&
+			strcmp(g->settings[i].file, CFG_BUILTIN_FILE) != 0)
+			return 1;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,10 +71,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a = print_body(cfg, &alen);
 	again = config_load_mem("p", a, alen, NULL, SAFE, &d);
 	cfg_diag_free(&d);
-	if (again == NULL)
+	if (again == NULL && !resets_builtin(cfg))
 		abort();
-	b = print_body(again, &blen);
-	if (alen != blen || memcmp(a, b, alen) != 0)
+	b = again ? print_body(again, &blen) : NULL;
+	if (b != NULL && (alen != blen || memcmp(a, b, alen) != 0))
 		abort();
 	/* One request whose every field is the input's first line. */
 	s = strndup((const char *)data, size < 64 ? size : 64);

@@ -153,6 +153,12 @@ void cfg_diag_free(struct cfg_diag *d);
 
 /* lighttpd -p: the config normalised, in lighttpd's own layout. */
 void config_print(const struct config *cfg, FILE *out);
+/* The same; CFG_PRINT_NO_BUILTIN leaves out var.CWD and var.PID while they
+ * still hold their predefined values (they differ per process). */
+#define CFG_PRINT_NO_BUILTIN 0x1
+void config_print_ex(const struct config *cfg, FILE *out, unsigned flags);
+/* The file name of settings made before the first line (var.CWD...). */
+#define CFG_BUILTIN_FILE "(builtin)"
 
 /* The request facts conditionals look at. NULL fields never match ==, =~,
  * =^ or =$ and always match != and !~ (lighttpd treats them as ""). */

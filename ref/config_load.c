@@ -233,7 +233,7 @@ predefine(struct parser *ps, struct cfg_block *g)
 		strcpy(cwd, ".");
 	n = snprintf(text, sizeof(text), "var.CWD = \"%s\"\nvar.PID = %ld\n",
 		cwd, (long)getpid());
-	return cfg_parse_text(ps, "(builtin)", text, (size_t)n, g);
+	return cfg_parse_text(ps, CFG_BUILTIN_FILE, text, (size_t)n, g);
 }
 
 static struct config *

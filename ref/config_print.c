@@ -107,7 +107,7 @@ print_cond(FILE *out, const struct cfg_block *b, int comment)
 
 static void
 print_block(FILE *out, const struct config *cfg, const struct cfg_block *b,
-	int depth)
+	int depth, unsigned flags)
 {
 	size_t w = 0;
 
@@ -117,6 +117,11 @@ print_block(FILE *out, const struct config *cfg, const struct cfg_block *b,
 	for (size_t i = 0; i < b->n; i++) {
 		const struct cfg_setting *st = &b->settings[i];
 
+		/* Width above still counts them, so the rest lines up as in
+		 * lighttpd -p. */
+		if ((flags & CFG_PRINT_NO_BUILTIN) &&
+			strcmp(st->file, CFG_BUILTIN_FILE) == 0)
+			continue;
 		indent(out, depth);
 		fprintf(out, "%-*s = ", (int)w, st->name);
 		print_value(out, &st->val, depth);
@@ -140,7 +145,7 @@ print_block(FILE *out, const struct config *cfg, const struct cfg_block *b,
 		fputs("{\n", out);
 		indent(out, depth + 1);
 		fprintf(out, "# block %u\n", c->id);
-		print_block(out, cfg, c, depth + 1);
+		print_block(out, cfg, c, depth + 1, flags);
 		indent(out, depth);
 		fputs("} # end of ", out);
 		print_cond(out, c, 1);
@@ -149,9 +154,15 @@ print_block(FILE *out, const struct config *cfg, const struct cfg_block *b,
 }
 
 void
-config_print(const struct config *cfg, FILE *out)
+config_print_ex(const struct config *cfg, FILE *out, unsigned flags)
 {
 	fputs("config {\n", out);
-	print_block(out, cfg, cfg->blocks[0], 1);
+	print_block(out, cfg, cfg->blocks[0], 1, flags);
 	fputs("}\n", out);
+}
+
+void
+config_print(const struct config *cfg, FILE *out)
+{
+	config_print_ex(cfg, out, 0);
 }

@@ -47,15 +47,12 @@ drive(const struct vec *v, const struct vec_piece *pc, size_t npieces,
 		size_t n = 0;
 		FILE *f = open_memstream(&buf, &n);
 
-		config_print(cfg, f);
+		config_print_ex(cfg, f, CFG_PRINT_NO_BUILTIN);
 		fclose(f);
 		for (l = buf; *l;) {
 			char *nl = strchr(l, '\n');
 
-			if (strstr(l, "var.CWD") != l + 4 &&
-				strstr(l, "var.PID") != l + 4)
-				vec_out_line(
-					out, "print=%.*s", (int)(nl - l), l);
+			vec_out_line(out, "print=%.*s", (int)(nl - l), l);
 			l = nl + 1;
 		}
 		free(buf);
