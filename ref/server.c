@@ -18,6 +18,7 @@
 #include "log.h"
 #include "net.h"
 #include "server.h"
+#include "stat_cache.h"
 
 static const char *
 global_str(const struct config *cfg, const char *name, const char *def)
@@ -226,7 +227,8 @@ server_init(struct server *s, struct config *cfg, const char *cwd)
 	long long kib;
 
 	s->cfg = cfg;
-	if ((s->loop = loop_new()) == NULL) {
+	if ((s->loop = loop_new()) == NULL ||
+		(s->sc = stat_cache_new()) == NULL) {
 		log_warn("event loop");
 		return -1;
 	}
@@ -329,5 +331,6 @@ server_free(struct server *s)
 	close_listeners(s);
 	loop_free(s->loop); /* runs the frees deferred above */
 	free(s->docroot);
+	stat_cache_free(s->sc);
 	accesslog_flush();
 }

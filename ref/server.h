@@ -129,6 +129,7 @@ struct server {
 	struct rconf global;
 	char *docroot;  /* global root made absolute, or NULL */
 	int use_access; /* mod_access loaded: url.access-deny applies */
+	struct stat_cache *sc;
 	struct listener lis[LIMIT_LISTENERS];
 	size_t nlis;
 	struct conn *conns;

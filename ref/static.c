@@ -19,6 +19,7 @@
 #include "httputil.h"
 #include "log.h"
 #include "server.h"
+#include "stat_cache.h"
 
 static const struct cfg_value *
 pick(struct cfg_eval *ev, const struct config *cfg, const char *name)
@@ -182,28 +183,51 @@ not_modified(struct req *r, const char *etag, time_t mtime)
 	return 0;
 }
 
+/* Look path up in the stat cache; NULL with errno set when it fails. */
+static const struct sc_entry *
+cached_stat(struct conn *c, const char *path, size_t len)
+{
+	const struct sc_entry *e =
+		stat_cache_get(c->srv->sc, path, len, loop_now(c->srv->loop));
+
+	if (e == NULL)
+		return NULL;
+	if (e->err != 0) {
+		errno = e->err;
+		return NULL;
+	}
+	return e;
+}
+
+/* Serve a regular file; data is its cached content or NULL. */
 static void
-serve_file(struct conn *c, const char *fs, const struct stat *st)
+serve_file(
+	struct conn *c, const char *fs, const struct stat *st, const char *data)
 {
 	struct req *r = &c->req;
 	const char *type = NULL;
 	char etag[64] = "", lm[32], extra[256];
 	off_t first = 0, last = st->st_size - 1, len = st->st_size;
-	int status = 200, fd;
+	int status = 200, fd = -1;
 	size_t flen = strlen(fs);
 
 	if (has_suffix(fs, flen, r->rc.exclude_exts)) {
 		answer(c, 403);
 		return;
 	}
-	fd = open(fs,
-		O_RDONLY | O_NONBLOCK | O_CLOEXEC |
-			(r->rc.follow_symlink ? 0 : O_NOFOLLOW));
-	if (fd == -1) {
-		answer(c, errno == ENOENT ? 404 : 403);
-		return;
+	/* Without server.follow-symlink every file is opened, so that
+	 * O_NOFOLLOW can refuse a link. */
+	if (data == NULL || !r->rc.follow_symlink) {
+		data = NULL;
+		fd = open(fs,
+			O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+				(r->rc.follow_symlink ? 0 : O_NOFOLLOW));
+		if (fd == -1) {
+			answer(c, errno == ENOENT ? 404 : 403);
+			return;
+		}
+		r->file_fd = fd;
 	}
-	r->file_fd = fd;
 	if (r->rc.mimetypes != NULL)
 		type = httputil_mime(
 			fs, flen, r->rc.mimetypes->items, r->rc.mimetypes->n);
@@ -264,6 +288,21 @@ serve_file(struct conn *c, const char *fs, const struct stat *st)
 	if (r->is_head || len == 0)
 		return;
 	/* Small file: copy it behind the head, so both leave in one write. */
+	if (data != NULL && buf_space(&c->out) >= (size_t)len) {
+		memcpy(buf_tail(&c->out), data + first, (size_t)len);
+		buf_commit(&c->out, (size_t)len);
+		r->bytes_out += len;
+		return;
+	}
+	if (fd == -1) {
+		/* Cached, but no room left behind a batch of pipelined
+		 * responses: open it after all. */
+		if ((fd = open(fs, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+			c->close_after = 1;
+			return;
+		}
+		r->file_fd = fd;
+	}
 	if (len <= LIMIT_SMALL_FILE && buf_space(&c->out) >= (size_t)len) {
 		ssize_t n = pread(fd, buf_tail(&c->out), (size_t)len, first);
 
@@ -283,7 +322,7 @@ static void
 serve_dir(struct conn *c, char *fs, size_t flen)
 {
 	struct req *r = &c->req;
-	struct stat st;
+	const struct sc_entry *e;
 	size_t i;
 
 	if (r->path[r->uri.path.len - 1] != '/') {
@@ -298,8 +337,11 @@ serve_dir(struct conn *c, char *fs, size_t flen)
 			flen + v->len + 1 >= LIMIT_PATH)
 			continue;
 		memcpy(fs + flen, v->str, v->len + 1);
-		if (stat(fs, &st) == 0 && S_ISREG(st.st_mode)) {
-			serve_file(c, fs, &st);
+		e = cached_stat(c, fs, flen + v->len);
+		if (e != NULL && S_ISREG(e->st.st_mode)) {
+			struct stat st = e->st;
+
+			serve_file(c, fs, &st, e->data);
 			return;
 		}
 	}
@@ -317,6 +359,7 @@ static_handle(struct conn *c)
 {
 	struct req *r = &c->req;
 	char fs[LIMIT_PATH];
+	const struct sc_entry *e;
 	struct stat st;
 	size_t rootlen, flen;
 
@@ -346,7 +389,7 @@ static_handle(struct conn *c)
 	}
 	memcpy(fs, r->rc.docroot, rootlen);
 	memcpy(fs + rootlen, r->path, r->uri.path.len + 1);
-	if (stat(fs, &st) == -1) {
+	if ((e = cached_stat(c, fs, flen)) == NULL) {
 		if (errno == EACCES) {
 			answer(c, 403);
 			return;
@@ -358,18 +401,23 @@ static_handle(struct conn *c)
 			while (flen > rootlen && fs[flen] != '/')
 				flen--;
 			fs[flen] = '\0';
-			if (stat(fs, &st) == 0 && S_ISREG(st.st_mode)) {
-				serve_file(c, fs, &st);
+			e = cached_stat(c, fs, flen);
+			if (e != NULL && S_ISREG(e->st.st_mode)) {
+				st = e->st;
+				serve_file(c, fs, &st, e->data);
 				return;
 			}
+			if (e != NULL)
+				errno = ENOTDIR;
 		}
 		answer(c, 404);
 		return;
 	}
+	st = e->st;
 	if (S_ISDIR(st.st_mode))
 		serve_dir(c, fs, flen);
 	else if (S_ISREG(st.st_mode))
-		serve_file(c, fs, &st);
+		serve_file(c, fs, &st, e->data);
 	else
 		answer(c, 403);
 }
