@@ -91,13 +91,54 @@ parse_body(struct src *s, struct cfg_block *b)
 	return cfg_expect(s, T_RBRACE, "to close the block");
 }
 
+/*
+ * lighttpd keeps one block per condition within a parent: writing the same
+ * condition again (after the =~ simplification) adds to the first block,
+ * at the first block's place in the order (checked against lighttpd -p).
+ */
+static struct cfg_block *
+find_twin(const struct config *cfg, const struct cfg_block *b)
+{
+	for (size_t i = 0; i < b->id; i++) {
+		const struct cfg_block *t = cfg->blocks[i];
+
+		if (t->parent == b->parent && t->op != CFG_OP_ELSE &&
+			t->op == b->op && t->field == b->field &&
+			t->pattern_len == b->pattern_len &&
+			memcmp(t->pattern, b->pattern, b->pattern_len) == 0)
+			return cfg->blocks[i];
+	}
+	return NULL;
+}
+
+static void
+drop_last(struct config *cfg)
+{
+	struct cfg_block *b = cfg->blocks[--cfg->n];
+
+	free(b->pattern);
+	if (b->has_re)
+		regfree(&b->re);
+	free(b);
+}
+
+/* Has block b an else already? A second one could never apply. */
+static int
+has_else(const struct config *cfg, const struct cfg_block *b)
+{
+	for (size_t i = b->id + 1; i < cfg->n; i++)
+		if (cfg->blocks[i]->prev == b)
+			return 1;
+	return 0;
+}
+
 /* $HTTP["field"] op "pattern" { ... } [else ...] (CONF-COND-1..). */
 static int
 parse_cond(struct src *s, struct cfg_block *parent, struct cfg_block *prev,
 	struct cfg_block **out)
 {
 	struct cfg_token start = s->tok, at;
-	struct cfg_block *b;
+	struct cfg_block *b, *twin;
 	struct cfg_value v;
 	enum cfg_field field = CFG_F_URL;
 	enum cfg_op op;
@@ -149,6 +190,15 @@ parse_cond(struct src *s, struct cfg_block *parent, struct cfg_block *prev,
 		s->ps->failed = 1;
 		return -1;
 	}
+	if ((twin = find_twin(s->ps->cfg, b)) != NULL) {
+		drop_last(s->ps->cfg);
+		if (prev != NULL || twin->prev != NULL)
+			return cfg_error_r(s, CFG_E_COND, &start,
+				"unreachable else condition: the same "
+				"condition is already used in this block",
+				0);
+		b = twin;
+	}
 	*out = b;
 	return parse_body(s, b);
 fail:
@@ -182,6 +232,11 @@ cfg_parse_chain(struct src *s, struct cfg_block *parent)
 			return cfg_error_at(s, &at,
 				"unreachable condition "
 				"following else catch-all",
+				0);
+		if (has_else(s->ps->cfg, b))
+			return cfg_error_r(s, CFG_E_COND, &at,
+				"unreachable else condition: this block "
+				"already has an else",
 				0);
 		if (cfg_next(s))
 			return -1;

@@ -174,8 +174,12 @@ cfg_lex_next(struct cfg_lexer *lx, struct cfg_token *tok)
 			lx->p++;
 		}
 		if (lx->p < lx->end && *lx->p == '#') {
-			while (lx->p < lx->end && *lx->p != '\n')
+			while (lx->p < lx->end && *lx->p != '\n' && *lx->p)
 				lx->p++;
+			/* A NUL means a binary file, even in a comment
+			 * (lighttpd: "stray NUL"). */
+			if (lx->p < lx->end && *lx->p == '\0')
+				break;
 			continue;
 		}
 		break;
@@ -218,10 +222,14 @@ cfg_lex_next(struct cfg_lexer *lx, struct cfg_token *tok)
 			lx->p = p;
 			return;
 		}
-		set_error(tok,
-			*p == ';' ? "unexpected ';' (lighttpd needs no "
-				    "statement separator)"
-				  : "unexpected character");
+		if (*p == '\0')
+			set_error(tok, "stray NUL byte");
+		else if (*p == ';')
+			set_error(tok,
+				"unexpected ';' (lighttpd needs no "
+				"statement separator)");
+		else
+			set_error(tok, "unexpected character");
 		lx->p++;
 		return;
 	}

@@ -56,6 +56,9 @@ def debian_copy(tmp, enable):
     # takes the folder as its argument.
     text = text.replace('include-conf-enabled.pl"',
                         'include-conf-enabled.pl %s"' % root)
+    assert "%s/conf-enabled" % root in text or \
+        "include-conf-enabled.pl %s" % root in text, \
+        "lighttpd.conf does not include conf-enabled/ as expected"
     with open(conf, "w") as f:
         f.write(text)
     return conf
