@@ -272,6 +272,9 @@ problem_fail(struct gc *g, const struct head *h, unsigned bits,
 		const unsigned char *l = out + h->where[i];
 		const unsigned char *nl = memchr(l, '\n', h->len - h->where[i]);
 		size_t ll = nl ? (size_t)(nl - l) : 40;
+
+		if (ll > 0 && l[ll - 1] == '\r')
+			ll--;
 		gc_fail(g, expected, "%s at head offset %zu: \"%s\"",
 			head_problem_str(1u << i), h->where[i],
 			app_show(l, ll, line, sizeof(line)));

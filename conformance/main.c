@@ -31,10 +31,25 @@ usage(void)
 	      "  --strict           SHOULD failures fail the run too\n"
 	      "  --json FILE        --junit FILE   machine-readable results\n"
 	      "  --list             list the selected cases, run nothing\n"
-	      "  -q                 summary only   -v wire trace (-vv: "
-	      "bytes)\n",
+	      "  -q                 only failures, warnings and the summary\n"
+	      "  -v                 wire trace (-vv: also hex dumps)\n",
 		stderr);
 	exit(3);
+}
+
+/* With -v, what the spawned app wrote on stdout/stderr, then it goes. */
+static void
+show_log(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		fprintf(stderr, "app| %s%s", line,
+			strchr(line, '\n') ? "" : "\n");
+	fclose(f);
 }
 
 int
@@ -136,7 +151,7 @@ main(int argc, char **argv)
 		remove(p);
 		snprintf(p, sizeof(p), "%s/app.log", g.spawn_dir);
 		if (o.verbose)
-			fprintf(stderr, "gatecheck: the app's log was %s\n", p);
+			show_log(p);
 		remove(p);
 		remove(g.spawn_dir);
 	}

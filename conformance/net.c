@@ -216,8 +216,10 @@ int
 net_exited(pid_t pid)
 {
 	int status;
+	pid_t r = waitpid(pid, &status, WNOHANG);
 
-	return waitpid(pid, &status, WNOHANG) == pid;
+	/* ECHILD: reaped by an earlier call, so it is gone all the same. */
+	return r == pid || (r < 0 && errno == ECHILD);
 }
 
 void

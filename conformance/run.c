@@ -315,6 +315,9 @@ print_tree(const struct gc *g, const struct result *rs, size_t n)
 			on = "\033[33m";
 			off = "\033[0m";
 		}
+		if (g->o->quiet &&
+			(r->verdict == GC_PASS || r->verdict == GC_SKIP))
+			continue;
 		if (last == NULL || strcmp(last, r->c->section) != 0) {
 			printf("%s\n", r->c->section);
 			last = r->c->section;
@@ -405,8 +408,7 @@ run_cases(struct gc *g, const struct gc_case *cases, size_t n)
 	}
 	if (progress)
 		fprintf(stderr, "\r%60s\r", "");
-	if (!g->o->quiet)
-		print_tree(g, rs, nrun);
+	print_tree(g, rs, nrun);
 	printf("\n%zu cases: %u passed, %u failed, %u warnings, %u skipped",
 		nrun, tally[GC_PASS], tally[GC_FAIL], tally[GC_WARN],
 		tally[GC_SKIP]);

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -94,14 +95,23 @@ def proofs(proto):
 
 
 def gatecheck(args, tmp, timeout=120):
-    js = os.path.join(tmp, "out.json")
+    # Not in tmp: a concurrent pytest session's leftover sweep removes
+    # every /tmp/gh-test-* directory created while it ran.
+    fd, js = tempfile.mkstemp(prefix="gatecheck-json-", suffix=".json")
+    os.close(fd)
     p = subprocess.run([GATECHECK] + args + ["--json", js, "--timeout",
                                              TIMEOUT_MS, "-q"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=timeout)
-    with open(js) as f:
-        res = json.load(f)
-    os.unlink(js)
+    try:
+        with open(js) as f:
+            res = json.load(f)
+    except ValueError:
+        raise AssertionError("gatecheck exited %d without writing JSON:\n%s"
+                             % (p.returncode,
+                                p.stdout.decode("utf-8", "replace")))
+    finally:
+        os.unlink(js)
     return p.returncode, {c["id"]: c for c in res["cases"]}, p.stdout
 
 
