@@ -12,6 +12,7 @@
  * status line is CGI-NPH-*.
  */
 #include "codec/cgi_resp.h"
+#include "codec/abnf.h"
 
 #include <limits.h>
 #include <string.h>
@@ -66,22 +67,6 @@ cgi_resp_reason_status(enum cgi_resp_reason why)
 	return why == CGI_RESP_OK ? 200 : 502;
 }
 
-/* tchar, RFC 9110 §5.6.2. */
-static int
-is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9'))
-		return 1;
-	return c != '\0' && memchr("!#$%&'*+-.^_`|~", c, 15) != NULL;
-}
-
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int
 is_alpha(char c)
 {
@@ -117,7 +102,8 @@ parse_code(const char *p, size_t n, struct cgi_resp *r)
 {
 	int code;
 
-	if (n < 3 || !is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]))
+	if (n < 3 || !abnf_is_digit(p[0]) || !abnf_is_digit(p[1]) ||
+		!abnf_is_digit(p[2]))
 		return -1;
 	code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 	if (code < 100 || code > 599)
@@ -176,7 +162,7 @@ location(struct slice v, struct cgi_resp_ctx *c)
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), RFC 3986 §3.1 */
 	if (is_alpha(v.p[0]))
 		for (i = 1; i < v.len &&
-			(is_alpha(v.p[i]) || is_digit(v.p[i]) ||
+			(is_alpha(v.p[i]) || abnf_is_digit(v.p[i]) ||
 				v.p[i] == '+' || v.p[i] == '-' ||
 				v.p[i] == '.');
 			i++)
@@ -200,7 +186,7 @@ content_length(struct slice v, struct cgi_resp *r)
 	if (v.len == 0)
 		return CGI_RESP_BAD_CONTENT_LENGTH;
 	for (size_t i = 0; i < v.len; i++) {
-		if (!is_digit(v.p[i]) || n > (INT64_MAX - 9) / 10)
+		if (!abnf_is_digit(v.p[i]) || n > (INT64_MAX - 9) / 10)
 			return CGI_RESP_BAD_CONTENT_LENGTH;
 		n = n * 10 + (v.p[i] - '0');
 	}
@@ -277,7 +263,7 @@ field_line(const char *p, size_t n, struct cgi_resp_ctx *c)
 	if (p[name.len - 1] == ' ' || p[name.len - 1] == '\t')
 		return CGI_RESP_SPACE_BEFORE_COLON;
 	for (size_t i = 0; i < name.len; i++)
-		if (!is_tchar((unsigned char)p[i]))
+		if (!abnf_is_tchar((unsigned char)p[i]))
 			return CGI_RESP_BAD_FIELD_NAME;
 	/* RFC 9110 §5.5: OWS around the value is not part of it. */
 	v.p = colon + 1;

@@ -8,36 +8,9 @@
  * Rules: spec/http1-framing.md H1-CHUNK-1 .. H1-CHUNK-14.
  */
 #include "codec/chunked.h"
+#include "codec/abnf.h"
 
 #include <string.h>
-
-/* RFC 9110 §5.6.2: tchar. */
-static int
-is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9'))
-		return 1;
-	return c != '\0' && memchr("!#$%&'*+-.^_`|~", c, 15) != NULL;
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 void
 chunked_opts_default(struct chunked_opts *o)
@@ -125,33 +98,34 @@ ext_step(enum ext_state s, unsigned char c)
 	case X_BWS:
 		if (c == ';')
 			return X_NAME0;
-		return is_ws(c) ? (s == X_SIZE || s == X_BWS0 ? X_BWS0 : X_BWS)
-				: -1;
+		return abnf_is_ws(c)
+			? (s == X_SIZE || s == X_BWS0 ? X_BWS0 : X_BWS)
+			: -1;
 	case X_NAME0:
-		if (is_ws(c))
+		if (abnf_is_ws(c))
 			return X_NAME0;
-		return is_tchar(c) ? X_NAME : -1;
+		return abnf_is_tchar(c) ? X_NAME : -1;
 	case X_NAME:
 	case X_NAME_BWS:
 		if (c == ';')
 			return X_NAME0;
 		if (c == '=')
 			return X_VAL0;
-		if (is_ws(c))
+		if (abnf_is_ws(c))
 			return X_NAME_BWS;
-		return s == X_NAME && is_tchar(c) ? X_NAME : -1;
+		return s == X_NAME && abnf_is_tchar(c) ? X_NAME : -1;
 	case X_VAL0:
-		if (is_ws(c))
+		if (abnf_is_ws(c))
 			return X_VAL0;
 		if (c == '"')
 			return X_QUOTED;
-		return is_tchar(c) ? X_TOKEN : -1;
+		return abnf_is_tchar(c) ? X_TOKEN : -1;
 	case X_TOKEN:
 		if (c == ';')
 			return X_NAME0;
-		if (is_ws(c))
+		if (abnf_is_ws(c))
 			return X_BWS;
-		return is_tchar(c) ? X_TOKEN : -1;
+		return abnf_is_tchar(c) ? X_TOKEN : -1;
 	case X_QUOTED:
 		/* RFC 9110 §5.6.4: qdtext and quoted-pair. */
 		if (c == '"')
@@ -181,7 +155,7 @@ decode_size_line(
 	enum ext_state s = X_SIZE;
 	int h, n;
 
-	for (; i < len && (h = hexval((unsigned char)p[i])) >= 0; i++) {
+	for (; i < len && (h = abnf_hexval((unsigned char)p[i])) >= 0; i++) {
 		/* H1-CHUNK-3: RFC 9112 §7.1 "anticipate potentially large
 		 * hexadecimal numerals": stop before the value can wrap. */
 		if (i == CHUNKED_MAX_SIZE_DIGITS)
@@ -264,7 +238,7 @@ decode_trailer(
 		out->event = CHUNKED_EV_DONE;
 		return n;
 	}
-	if (is_ws((unsigned char)p[0])) /* RFC 9112 §5.2: no obs-fold */
+	if (abnf_is_ws((unsigned char)p[0])) /* RFC 9112 §5.2: no obs-fold */
 		return fail(d, CHUNKED_TRAILER_OBS_FOLD);
 	if (d->trailers == d->opts.max_trailers)
 		return fail(d, CHUNKED_TOO_MANY_TRAILERS);
@@ -278,7 +252,7 @@ decode_trailer(
 			if (c == ':' && i > 0) {
 				colon = i;
 				vstart = vend = i + 1;
-			} else if (!is_tchar(c)) {
+			} else if (!abnf_is_tchar(c)) {
 				return fail(d, CHUNKED_BAD_TRAILER_NAME);
 			}
 			continue;
@@ -288,9 +262,9 @@ decode_trailer(
 		/* RFC 9110 §5.5: no CTL but HTAB in a value. */
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			return fail(d, CHUNKED_BAD_TRAILER_VALUE);
-		if (is_ws(c) && vstart == i)
+		if (abnf_is_ws(c) && vstart == i)
 			vstart = vend = i + 1;
-		else if (!is_ws(c))
+		else if (!abnf_is_ws(c))
 			vend = i + 1;
 	}
 	if (i == len)
@@ -393,7 +367,7 @@ field_ok(const struct field *f)
 	if (f->name.len == 0)
 		return 0;
 	for (size_t i = 0; i < f->name.len; i++)
-		if (!is_tchar((unsigned char)f->name.p[i]))
+		if (!abnf_is_tchar((unsigned char)f->name.p[i]))
 			return 0;
 	for (size_t i = 0; i < f->value.len; i++) {
 		unsigned char c = (unsigned char)f->value.p[i];

@@ -8,17 +8,12 @@
  * itself refuse.
  */
 #include "codec/fwd.h"
+#include "codec/abnf.h"
 
 #include <string.h>
 
 static const char tchar_extra[] = "!#$%&'*+-.^_`|~";
 static const char tchar_lenient[] = "!#$%&'*+-.^_`|~:[]";
-
-static int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static unsigned char
 lower(unsigned char c)
@@ -35,7 +30,7 @@ is_alpha(unsigned char c)
 static int
 is_hex(unsigned char c)
 {
-	return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
+	return abnf_is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
 }
 
 /* Length of the run at p[0..n) of ALPHA / DIGIT / bytes in set. */
@@ -46,7 +41,7 @@ span(const char *p, size_t n, const char *set)
 
 	while (i < n &&
 		(is_alpha((unsigned char)p[i]) ||
-			is_digit((unsigned char)p[i]) ||
+			abnf_is_digit((unsigned char)p[i]) ||
 			(p[i] != 0 && memchr(set, p[i], strlen(set)))))
 		i++;
 	return i;
@@ -91,7 +86,7 @@ ipv4_ok(const char *p, size_t n)
 		if (oct > 0 && (i >= n || p[i++] != '.'))
 			return 0;
 		s = i;
-		while (i < n && i - s < 3 && is_digit((unsigned char)p[i]))
+		while (i < n && i - s < 3 && abnf_is_digit((unsigned char)p[i]))
 			v = v * 10 + (unsigned)(p[i++] - '0');
 		if (i == s || v > 255 || (i - s > 1 && p[s] == '0'))
 			return 0;
@@ -181,7 +176,7 @@ fwd_node_parse(const char *p, size_t len, struct fwd_node *node)
 		int digits = pl > 0 && pl <= 5;
 
 		for (size_t i = 0; i < pl && digits; i++)
-			digits = is_digit((unsigned char)pp[i]);
+			digits = abnf_is_digit((unsigned char)pp[i]);
 		if (!digits && !obf_ok(pp, pl))
 			return -1; /* PROXY-FWD-7: port = 1*5DIGIT / obfport */
 		node->port.p = pp;
@@ -220,7 +215,7 @@ host_ok(const char *p, size_t n)
 	}
 	if (i < n && p[i++] != ':')
 		return 0;
-	while (i < n && is_digit((unsigned char)p[i]))
+	while (i < n && abnf_is_digit((unsigned char)p[i]))
 		i++;
 	return i == n;
 }

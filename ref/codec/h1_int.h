@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "codec/abnf.h"
 #include "codec/h1.h"
 
 /* Limits after defaults were applied. */
@@ -33,41 +34,6 @@ struct h1_lim {
  * h1_version(): "HTTP/" DIGIT "." DIGIT; H1_OK with *minor set, or why not.
  * h1_stop(): classify the byte that stopped a scan of a line's content.
  */
-/* clang-format off */
-#define T16(a) a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a
-/*
- * tchar (RFC 9110 §5.6.2): "!#$%&'*+-.^_`|~", DIGIT, ALPHA. H1-FIELD-2.
- */
-static const unsigned char h1_tchar[256] = {
-	T16(0), T16(0),
-	/*   ! " # $ % & ' ( ) * + , - . / */
-	0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
-	/* 0-9 : ; < = > ? */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-	/* @ A-O */
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	/* P-Z [ \ ] ^ _ */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
-	/* ` a-o */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	/* p-z { | } ~ DEL */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
-	T16(0), T16(0), T16(0), T16(0), T16(0), T16(0), T16(0), T16(0),
-};
-
-/*
- * field-vchar / SP / HTAB (RFC 9110 §5.5): every byte but CTLs and DEL;
- * obs-text (0x80-0xFF) is allowed. H1-FIELD-6. Also the reason-phrase
- * set (RFC 9112 §4).
- */
-static const unsigned char h1_vchar[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-	T16(0),
-	T16(1), T16(1), T16(1), T16(1), T16(1),
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
-	T16(1), T16(1), T16(1), T16(1), T16(1), T16(1), T16(1), T16(1),
-};
-/* clang-format on */
 
 static long
 h1_line(const char *buf, size_t len, size_t off, size_t max_line,
@@ -119,7 +85,7 @@ field_line(const char *buf, size_t off, size_t eol, struct field *f)
 	 * the first field, is rejected (400 is one of the allowed answers). */
 	if (buf[p] == ' ' || buf[p] == '\t')
 		return H1_OBS_FOLD;
-	while (p < eol && h1_tchar[(unsigned char)buf[p]])
+	while (p < eol && abnf_tchar[(unsigned char)buf[p]])
 		p++;
 	if (p == eol) /* H1-FIELD-4, RFC 9112 §5: name ":" value */
 		return H1_MISSING_COLON;
@@ -142,7 +108,7 @@ field_line(const char *buf, size_t off, size_t eol, struct field *f)
 	/* H1-FIELD-5, RFC 9112 §5: OWS around the value is not part of it. */
 	for (v = p + 1; v < eol && (buf[v] == ' ' || buf[v] == '\t'); v++)
 		;
-	for (e = v; e < eol && h1_vchar[(unsigned char)buf[e]]; e++)
+	for (e = v; e < eol && abnf_field_char[(unsigned char)buf[e]]; e++)
 		;
 	if (e < eol) /* H1-FIELD-6, RFC 9110 §5.5: no CTL, NUL or DEL */
 		return h1_stop(buf[e], H1_BAD_FIELD_VALUE);

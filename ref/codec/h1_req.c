@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "codec/h1_int.h"
+#include "codec/abnf.h"
 
 /*
  * Request-target bytes (H1-TARGET-1, RFC 3986 §2-§3): unreserved,
@@ -101,15 +102,10 @@ is_alpha(char c)
 }
 
 static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
 is_hex(char c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return abnf_is_digit(c) || (c >= 'a' && c <= 'f') ||
+		(c >= 'A' && c <= 'F');
 }
 
 /* H1-TARGET-2, RFC 3986 §2.1: every "%" starts a pct-encoded triplet. */
@@ -131,8 +127,8 @@ has_scheme(const char *p, const char *end)
 	if (p == end || !is_alpha(*p))
 		return 0;
 	for (p++; p < end && *p != ':'; p++)
-		if (!is_alpha(*p) && !is_digit(*p) && *p != '+' && *p != '-' &&
-			*p != '.')
+		if (!is_alpha(*p) && !abnf_is_digit(*p) && *p != '+' &&
+			*p != '-' && *p != '.')
 			return 0;
 	return p < end;
 }
@@ -164,7 +160,7 @@ authority_ok(const char *p, const char *end)
 	}
 	if (p == end || *p != ':' || ++p == end)
 		return 0;
-	while (p < end && is_digit(*p))
+	while (p < end && abnf_is_digit(*p))
 		p++;
 	return p == end;
 }
@@ -222,7 +218,7 @@ request_line(const char *buf, size_t off, size_t eol, unsigned flags,
 	unsigned acc = 0, k;
 	enum h1_reason why;
 
-	while (p < eol && h1_tchar[(unsigned char)buf[p]])
+	while (p < eol && abnf_tchar[(unsigned char)buf[p]])
 		p++;
 	/* H1-REQ-3: a method is a non-empty token followed by one SP. */
 	if (p == eol)

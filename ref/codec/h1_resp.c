@@ -49,7 +49,7 @@ status_line(const char *buf, size_t off, size_t eol, unsigned flags,
 			? H1_BAD_STATUS_CODE
 			: h1_stop(buf[p], H1_BAD_STATUS_LINE);
 	/* H1-RESP-4: reason-phrase = *( HTAB / SP / VCHAR / obs-text ). */
-	for (e = ++p; e < eol && h1_vchar[(unsigned char)buf[e]]; e++)
+	for (e = ++p; e < eol && abnf_field_char[(unsigned char)buf[e]]; e++)
 		;
 	if (e < eol)
 		return h1_stop(buf[e], H1_BAD_REASON_PHRASE);

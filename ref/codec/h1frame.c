@@ -6,24 +6,9 @@
  * Rules: spec/http1-framing.md H1-FRAME-1 .. H1-FRAME-17.
  */
 #include "codec/h1frame.h"
+#include "codec/abnf.h"
 
 #include <string.h>
-
-/* RFC 9110 §5.6.2: tchar. */
-static int
-is_tchar(unsigned char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9'))
-		return 1;
-	return c != '\0' && memchr("!#$%&'*+-.^_`|~", c, 15) != NULL;
-}
-
-static int
-is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 /* ASCII case-insensitive comparison of s with the lower-case word w. */
 static int
@@ -61,7 +46,7 @@ token(const char *s, size_t len, size_t *i)
 {
 	size_t start = *i;
 
-	while (*i < len && is_tchar((unsigned char)s[*i]))
+	while (*i < len && abnf_is_tchar((unsigned char)s[*i]))
 		(*i)++;
 	return *i - start;
 }
@@ -70,7 +55,7 @@ token(const char *s, size_t len, size_t *i)
 static void
 ows(const char *s, size_t len, size_t *i)
 {
-	while (*i < len && is_ws((unsigned char)s[*i]))
+	while (*i < len && abnf_is_ws((unsigned char)s[*i]))
 		(*i)++;
 }
 

@@ -7,6 +7,7 @@
  * doing both in one pass means a decoded byte is never decoded again.
  */
 #include "codec/uri.h"
+#include "codec/abnf.h"
 
 #include <string.h>
 
@@ -26,24 +27,6 @@ is_pchar_raw(unsigned char c)
 	return c < 128 && (PCHAR_HI >> (c - 64) & 1);
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-is_ctl(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f;
-}
-
 /*
  * Classify one raw byte that is not '%' (URI-CHAR-1, -2): URI_OK if it may
  * appear, else the reason.
@@ -53,7 +36,7 @@ check_raw(unsigned char c, unsigned opts, int in_query)
 {
 	if (c == 0)
 		return URI_NUL; /* URI-NUL-1 */
-	if (is_ctl(c))
+	if (abnf_is_ctl(c))
 		return URI_CTL; /* URI-CTL-1: raw CTLs are never allowed */
 	if (is_pchar_raw(c) || c == '/' || (in_query && c == '?'))
 		return URI_OK;
@@ -73,8 +56,8 @@ pct_decode(const char *p, const char *end)
 
 	if (end - p < 3)
 		return -1;
-	h = hexval((unsigned char)p[1]);
-	l = hexval((unsigned char)p[2]);
+	h = abnf_hexval((unsigned char)p[1]);
+	l = abnf_hexval((unsigned char)p[2]);
 	if (h < 0 || l < 0)
 		return -1;
 	return h << 4 | l;
@@ -162,7 +145,7 @@ path_byte(struct wr *wr, unsigned char c, int enc, unsigned opts)
 		c = '/'; /* URI-SLASH-3 */
 	if (c == '/')
 		return end_segment(wr, 1, opts);
-	if (enc && is_ctl(c) && !(opts & URI_CTRLS_ALLOW))
+	if (enc && abnf_is_ctl(c) && !(opts & URI_CTRLS_ALLOW))
 		return URI_CTL; /* URI-CTL-2 */
 	return put(wr, (const char *)&c, 1) ? URI_TOO_LONG : URI_OK;
 }
