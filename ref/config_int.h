@@ -113,6 +113,8 @@ int cfg_value_bool(const struct cfg_value *v);
 int cfg_validate(struct config *cfg, struct cfg_diag *d);
 /* Compile block conditions (config_eval.c): 0 or -1 with a message. */
 int cfg_block_compile(struct cfg_block *b, struct cfg_diag *d, unsigned col);
+/* Is s[0..n) well-formed UTF-8? (config_eval.c) */
+int cfg_utf8_valid(const char *s, size_t n);
 /* Edit distance, capped (config_keys.c). */
 unsigned cfg_distance(const char *a, const char *b);
 

@@ -174,7 +174,9 @@ cfg_lex_next(struct cfg_lexer *lx, struct cfg_token *tok)
 			lx->p++;
 		}
 		if (lx->p < lx->end && *lx->p == '#') {
-			while (lx->p < lx->end && *lx->p != '\n' && *lx->p)
+			/* A CR ends a comment too, as in lighttpd. */
+			while (lx->p < lx->end && *lx->p != '\n' &&
+				*lx->p != '\r' && *lx->p)
 				lx->p++;
 			/* A NUL means a binary file, even in a comment
 			 * (lighttpd: "stray NUL"). */
