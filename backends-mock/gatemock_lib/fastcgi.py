@@ -52,6 +52,34 @@ def end_request(rid, app_status=0, proto_status=REQUEST_COMPLETE):
                   struct.pack("!IB3x", app_status, proto_status))
 
 
+# Types only the application sends (§4.1, §4.2, §5.3, §5.5): a web server
+# never sends them, so from it they are answered like an unknown type.
+APP_TYPES = (END_REQUEST, STDOUT, STDERR, GET_VALUES_RESULT, UNKNOWN_TYPE)
+
+
+def check_record(rtype, rid, content):
+    """How the mock takes a record from the web server, before handling it.
+
+    None: handle it.  "unknown-type": answer FCGI_UNKNOWN_TYPE (§4.2) -- a
+    type outside 1..11, an application-to-server type, or a management
+    record (requestId 0, §3.3) of any type but GET_VALUES.  Any other
+    string is a protocol error: the mock logs it and closes.
+    """
+    if rtype not in TYPE_NAMES or rtype in APP_TYPES:
+        return "unknown-type"
+    if rid == 0 and rtype != GET_VALUES:
+        return "unknown-type"
+    if rid != 0 and rtype == GET_VALUES:
+        return "GET_VALUES with requestId %d (management records use 0, " \
+            "§4)" % rid
+    if rtype == BEGIN_REQUEST and len(content) != 8:
+        return "BEGIN_REQUEST body of %d bytes (§5.1: 8)" % len(content)
+    if rtype == ABORT_REQUEST and content:
+        return "ABORT_REQUEST with %d content bytes (§5.4: none)" % \
+            len(content)
+    return None
+
+
 def encode_pairs(pairs):
     """Name-value pairs (§3.4): 1-byte lengths < 128, else 4-byte | 1<<31."""
     out = bytearray()
@@ -256,17 +284,22 @@ class FcgiConn:
                  "content_length": len(content), "padding_length": plen}
         if version != 1:
             entry["version"] = version
-        if rtype not in TYPE_NAMES or rtype in (GET_VALUES_RESULT,
-                                                UNKNOWN_TYPE, END_REQUEST):
+        verdict = check_record(rtype, rid, content)
+        if verdict == "unknown-type":
             self.send(record(UNKNOWN_TYPE, 0, struct.pack("!B7x", rtype)))
-            log(self.ctx, "conn=%d unknown record type %d -> UNKNOWN_TYPE"
-                % (self.no, rtype))
+            log(self.ctx, "conn=%d unknown record type %d id %d -> "
+                "UNKNOWN_TYPE" % (self.no, rtype, rid))
+            return
+        if verdict:
+            log(self.ctx, "conn=%d protocol error: %s -> close"
+                % (self.no, verdict))
+            self.close()
             return
         if rtype == GET_VALUES:
             self.get_values(content)
             return
         if rtype == BEGIN_REQUEST:
-            role, flags = struct.unpack("!HB5x", content.ljust(8, b"\0"))
+            role, flags = struct.unpack("!HB5x", content)
             entry.update(role=role, flags=flags,
                          keep_conn=bool(flags & KEEP_CONN))
             self.begin(rid, role, flags, entry)

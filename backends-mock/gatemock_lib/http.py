@@ -52,6 +52,55 @@ class Conn:
         return out
 
 
+TCHAR = frozenset(b"!#$%&'*+-.^_`|~0123456789"
+                  b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+HEXDIG = frozenset(b"0123456789abcdefABCDEF")
+
+
+def _body(line):
+    """A line without its CRLF (or bare LF, which RFC 9112 §2.2 lets a
+    recipient take as a line end); a CR anywhere else is refused (§2.2)."""
+    body = line[:-2] if line.endswith(b"\r\n") else line[:-1]
+    if b"\r" in body:
+        raise BadRequest("bare CR")
+    return body
+
+
+def field_line(line):
+    """(name, value) of one header or trailer field line (RFC 9112 §5,
+    RFC 9110 §5.1, §5.5), value without surrounding OWS."""
+    body = _body(line)
+    if body[:1] in (b" ", b"\t"):
+        raise BadRequest("obs-fold line")   # RFC 9112 §5.2: we reject
+    name, colon, value = body.partition(b":")
+    if not colon:
+        raise BadRequest("header line without colon")
+    if name[-1:] in (b" ", b"\t"):
+        raise BadRequest("whitespace before colon")   # RFC 9112 §5.1 MUST
+    if not name or not all(ch in TCHAR for ch in name):
+        raise BadRequest("field name %r is not a token" % name)
+    value = value.strip(b" \t")
+    if any((ch < 0x20 and ch != 0x09) or ch == 0x7f for ch in value):
+        raise BadRequest("control byte in field value")   # RFC 9110 §5.5
+    return name.decode("latin-1"), value.decode("latin-1")
+
+
+def request_line(line):
+    """(method, target, version) of a request line (RFC 9112 §3): single
+    SPs, a token method, HTTP/1.x (§2.3).  The target is not checked: the
+    mock only takes the query string from it."""
+    parts = line.split(" ")
+    if len(parts) != 3 or not all(parts):
+        raise BadRequest("bad request line %r" % line)
+    method, target, version = parts
+    if not all(ord(ch) in TCHAR for ch in method):
+        raise BadRequest("method %r is not a token" % method)
+    if len(version) != 8 or not version.startswith("HTTP/1.") or \
+            not version[7].isdigit() or not version[7].isascii():
+        raise BadRequest("unsupported version %r" % version)
+    return method, target, version
+
+
 def read_head(c):
     """(request_line, [(name, value)]) or None at a clean EOF."""
     first = c.line()
@@ -59,6 +108,7 @@ def read_head(c):
         first = c.line()
     if first is None:
         return None
+    first = _body(first)
     size, headers = len(first), []
     while True:
         line = c.line()
@@ -69,12 +119,8 @@ def read_head(c):
             raise BadRequest("head too large")
         if line in (b"\r\n", b"\n"):
             break
-        name, colon, value = line.partition(b":")
-        if not colon:
-            raise BadRequest("header line without colon")
-        headers.append((name.decode("latin-1"),
-                        value.strip().decode("latin-1")))
-    return first.rstrip(b"\r\n").decode("latin-1"), headers
+        headers.append(field_line(line))
+    return first.decode("latin-1"), headers
 
 
 def read_chunked(c):
@@ -83,11 +129,16 @@ def read_chunked(c):
         line = c.line(4096)
         if line is None:
             raise BadRequest("EOF in chunk size")
-        size = line.split(b";")[0].strip()
-        try:
-            n = int(size, 16)
-        except ValueError:
+        # RFC 9112 §7.1: chunk-size = 1*HEXDIG, then BWS ";" ext or the
+        # line end.  The extensions themselves are ignored (§7.1.1).
+        size, semi, _ = _body(line).partition(b";")
+        if semi:
+            size = size.rstrip(b" \t")
+        if not size or not all(ch in HEXDIG for ch in size):
             raise BadRequest("bad chunk size %r" % size)
+        n = int(size, 16)
+        if len(size) > 16 or n >= 1 << 63:
+            raise BadRequest("chunk size %r too large" % size)
         if n == 0:
             break
         body += c.exact(n)
@@ -95,11 +146,11 @@ def read_chunked(c):
             raise BadRequest("chunk not followed by CRLF")
     while True:
         line = c.line()
-        if line in (None, b"\r\n", b"\n"):
+        if line is None:
+            raise BadRequest("EOF in trailer section")
+        if line in (b"\r\n", b"\n"):
             return bytes(body), trailers
-        name, _, value = line.partition(b":")
-        trailers.append([name.decode("latin-1"),
-                         value.strip().decode("latin-1")])
+        trailers.append(list(field_line(line)))   # RFC 9112 §7.1.2
 
 
 def get(headers, name):
@@ -127,10 +178,7 @@ def handle(ctx, sock, conn_no):
 
 def one(ctx, c, conn_no, n, line, headers):
     """Answer one request; True when the connection stays open."""
-    parts = line.split(" ")
-    if len(parts) != 3:
-        raise BadRequest("bad request line %r" % line)
-    method, target, version = parts
+    method, target, version = request_line(line)
     te = get(headers, "transfer-encoding")
     trailers = []
     if te is not None:

@@ -27,6 +27,9 @@ def read_scgi(sock, buf):
     digits, _, _ = bytes(buf).partition(b":")
     if not digits.isdigit():
         raise ValueError("netstring length %r is not decimal" % digits)
+    if len(digits) > 1 and digits.startswith(b"0"):
+        # netstrings.txt: "Leading zeros are prohibited" ("0:" is fine).
+        raise ValueError("netstring length %r has a leading zero" % digits)
     n = int(digits)
     start = len(digits) + 1
     if not recv_exact(sock, start + n + 1, buf):
@@ -49,6 +52,20 @@ def read_scgi(sock, buf):
             params[0][0] == b"CONTENT_LENGTH",
             "has_scgi_1": (b"SCGI", b"1") in params}
     return params, info
+
+
+def content_length(params, empty_ok=False):
+    """The CONTENT_LENGTH value as an int; ValueError unless it is 1*DIGIT.
+    Python's int() alone would also take " 5", "+5", "-5" and "1_0".
+    Absent means 0 (SCGI's read_scgi reports that it was not first).
+    empty_ok (uwsgi): an empty value means 0, as nginx sends it for a GET;
+    SCGI says CONTENT_LENGTH is always the body length, "0" without one."""
+    value = dict(params).get(b"CONTENT_LENGTH", b"0")
+    if empty_ok and not value:
+        return 0
+    if not value.isdigit():
+        raise ValueError("CONTENT_LENGTH %r is not decimal digits" % value)
+    return int(value)
 
 
 def read_uwsgi(sock, buf):
@@ -104,9 +121,10 @@ def handle(ctx, sock, conn_no):
         upgrade(ctx, sock, buf, plan, env, conn_no, what, nph)
         return
     try:
-        length = int(env.get(b"CONTENT_LENGTH", b"0") or b"0")
-    except ValueError:
-        length = 0
+        length = content_length(params, empty_ok=proto == "uwsgi")
+    except ValueError as e:
+        log(ctx, "conn=%d malformed %s request: %s" % (conn_no, proto, e))
+        return
     if not recv_exact(sock, length, buf):
         log(ctx, "conn=%d EOF in body (%d of %d)" % (conn_no, len(buf), length))
         return
