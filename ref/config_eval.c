@@ -40,68 +40,6 @@ parse_ip(const char *s, unsigned char *out, int *family)
 	return -1;
 }
 
-/* Well-formed UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF)? */
-int
-cfg_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-
-	while (p < end) {
-		unsigned c = *p++, need, min, cp;
-
-		if (c < 0x80)
-			continue;
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, min = 0x80, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, min = 0x800, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if ((size_t)(end - p) < need)
-			return 0;
-		for (; need > 0; need--, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (*p & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * PCRE syntax that POSIX would read differently is refused (CONF-COND-6):
- * \ before a letter or 0 (\d, \s, \w, \b, \p, \n, \x41... are escapes in
- * PCRE, plain letters or undefined in POSIX) and (?...) groups. \1..\9
- * backreferences mean the same in both.
- */
-static const char *
-pcre_only(const char *re)
-{
-	static char why[160];
-
-	for (const char *p = re; *p; p++) {
-		if (p[0] == '\\' &&
-			(isalpha((unsigned char)p[1]) || p[1] == '0')) {
-			snprintf(why, sizeof(why),
-				"PCRE escape \\%c has no POSIX equivalent here "
-				"(for \\d \\s \\w use [0-9] [[:space:]] "
-				"[[:alnum:]_])",
-				p[1]);
-			return why;
-		}
-		if (p[0] == '(' && p[1] == '?')
-			return "PCRE group syntax (?...) not supported by "
-			       "POSIX regex";
-		if (p[0] == '\\' && p[1])
-			p++;
-	}
-	return NULL;
-}
-
 /*
  * lighttpd turns =~ "^lit", "lit$" and "^lit$" into =^, =$ and == when lit
  * has no regex syntax and no backslash, except the "\.ext$" idiom: same
@@ -144,12 +82,8 @@ cfg_block_compile(struct cfg_block *b, struct cfg_diag *d, unsigned col)
 	if (b->op == CFG_OP_MATCH)
 		simplify(b);
 	if (b->op == CFG_OP_MATCH || b->op == CFG_OP_NOMATCH) {
-		/* lighttpd compiles with PCRE2_UTF, which refuses these. */
-		if (!cfg_utf8_valid(b->pattern, b->pattern_len))
-			why = "not valid UTF-8";
-		else
-			why = pcre_only(b->pattern);
-		if (why != NULL) {
+		if ((why = cfg_regex_check(b->pattern, b->pattern_len, msg,
+			     sizeof(msg))) != NULL) {
 			cfg_diag_add(d, CFG_E_COND, b->file, b->line, col,
 				"regex \"%s\": %s", b->pattern, why);
 			return -1;

@@ -374,11 +374,12 @@ cfg_check_regex_keys(struct cfg_check *c)
 	int rc;
 
 	for (size_t i = 0; i < v->n; i++) {
-		if (!cfg_utf8_valid(v->items[i].key, strlen(v->items[i].key)))
-			return cfg_check_error(c,
-				"regex \"%s\": not valid "
-				"UTF-8",
-				v->items[i].key);
+		const char *why = cfg_regex_check(v->items[i].key,
+			strlen(v->items[i].key), msg, sizeof(msg));
+
+		if (why != NULL)
+			return cfg_check_error(
+				c, "regex \"%s\": %s", v->items[i].key, why);
 		if ((rc = regcomp(&re, v->items[i].key, REG_EXTENDED)) != 0) {
 			regerror(rc, &re, msg, sizeof(msg));
 			return cfg_check_error(

@@ -113,8 +113,9 @@ int cfg_value_bool(const struct cfg_value *v);
 int cfg_validate(struct config *cfg, struct cfg_diag *d);
 /* Compile block conditions (config_eval.c): 0 or -1 with a message. */
 int cfg_block_compile(struct cfg_block *b, struct cfg_diag *d, unsigned col);
-/* Is s[0..n) well-formed UTF-8? (config_eval.c) */
-int cfg_utf8_valid(const char *s, size_t n);
+/* Can regex p[0..n) go to regcomp() with lighttpd's meaning, in bounded
+ * memory? NULL if so, else the reason (in buf, or a constant). */
+const char *cfg_regex_check(const char *p, size_t n, char *buf, size_t cap);
 /* Edit distance, capped (config_keys.c). */
 unsigned cfg_distance(const char *a, const char *b);
 

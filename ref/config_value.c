@@ -14,20 +14,34 @@ void
 cfg_diag_add(struct cfg_diag *d, enum cfg_reason reason, const char *file,
 	unsigned line, unsigned col, const char *fmt, ...)
 {
-	char msg[1024], head[512];
+	char raw[1024], msg[1024], head[512];
+	int is_error = reason != CFG_E_NONE;
 	size_t hn, mn;
 	va_list ap;
 	char *t;
-
-	int is_error = reason != CFG_E_NONE;
 
 	if (d == NULL)
 		return;
 	if (is_error && d->reason == CFG_E_NONE)
 		d->reason = reason;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Config bytes are quoted in messages: escape what a terminal or a
+	 * log reader would not show as it is. */
+	for (size_t i = 0, o = 0; o + 5 < sizeof(msg); i++) {
+		unsigned char c = (unsigned char)raw[i];
+
+		if (c == '\0') {
+			msg[o] = '\0';
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(msg + o, 5, "\\x%02x", c);
+		else
+			msg[o++] = (char)c;
+		msg[o] = '\0';
+	}
 	if (col)
 		snprintf(head, sizeof(head), "%s:%u:%u: %s", file, line, col,
 			is_error ? "" : "warning: ");
