@@ -4,7 +4,6 @@ See tests/harness/__init__.py for the conventions (running as root,
 loopback only, foreground processes always stopped, bounded waits).
 """
 
-import glob
 import os
 import stat
 import sys
@@ -15,7 +14,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
-from harness import (GATEMOCK, TMP_PREFIX, TOKEN_VAR, Procs,  # noqa: E402
+from harness import (GATEMOCK, TOKEN_VAR, Procs,  # noqa: E402
                      free_port, make_tmpdir, remove_tmpdir, wait_listening)
 
 # Every process the tests start inherits this token, so the session can
@@ -101,10 +100,9 @@ def gatemock(procs, tmp):
 @pytest.fixture(scope="session", autouse=True)
 def no_leftovers():
     """Fail the session if any started process or temp dir outlives it."""
-    before = set(glob.glob("/tmp/%s*" % TMP_PREFIX))
     yield
     left = harness.token_processes(SESSION_TOKEN)
-    dirs = set(glob.glob("/tmp/%s*" % TMP_PREFIX)) - before
+    dirs = {d for d in harness.MADE_DIRS if os.path.exists(d)}
     for d in dirs:
         remove_tmpdir(d)
     msg = []

@@ -216,6 +216,10 @@ class Req:
             self.abort()
             return
         end = end_request(out_rid, self.app_status)
+        # Forget the request before END_REQUEST leaves: a keep-alive peer
+        # may reuse the id at once, and its BEGIN_REQUEST must not find
+        # this one still active (that race answered CANT_MPX_CONN).
+        c.forget(self)
         c.send(end + end if self.fault == "two-end" else end)
         c.done(self)
 
@@ -250,8 +254,12 @@ class FcgiConn:
                 except OSError:
                     pass
 
+    def forget(self, req):
+        if self.reqs.get(req.rid) is req:
+            del self.reqs[req.rid]
+
     def done(self, req):
-        self.reqs.pop(req.rid, None)
+        self.forget(req)
         if not (req.flags & KEEP_CONN) or self.ctx.opts.ignore_keep_conn:
             self.close()
 

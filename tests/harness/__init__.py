@@ -35,6 +35,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
 GATEMOCK = os.path.join(REPO, "backends-mock", "gatemock")
 TOKEN_VAR = "GATEHOUSE_TEST_TOKEN"
 TMP_PREFIX = "gh-test-"
+# Folders this process made: the leftover check looks at these only, so
+# two pytest sessions running side by side never judge each other's.
+MADE_DIRS = set()
 
 _handed_out = set()
 
@@ -56,6 +59,7 @@ def make_tmpdir():
     """A fresh 0755 directory under /tmp with a short path."""
     d = tempfile.mkdtemp(prefix=TMP_PREFIX, dir="/tmp")
     os.chmod(d, 0o755)
+    MADE_DIRS.add(d)
     return d
 
 
