@@ -16,7 +16,7 @@ SECONDS_PER_TARGET ?= 10
 QUIET ?= -DCMAKE_RULE_MESSAGES=OFF
 
 .PHONY: all asan build-fuzz build-afl test unit fuzz-smoke fuzz coverage \
-	format check-format check-purity clean run deps
+	format check-format check-purity clean run deps matrix
 
 all:
 	@$(CMAKE) -S . -B build -DCMAKE_C_COMPILER=gcc \
@@ -57,6 +57,10 @@ fuzz:
 
 coverage:
 	@bash ci/coverage.sh
+
+# Grade the real apps (and gateways) with gatecheck; writes conformance/MATRIX.md.
+matrix: all
+	@bash conformance/matrix.sh build
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
