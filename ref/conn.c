@@ -240,7 +240,7 @@ conn_run(struct conn *c)
 			 * is read: start the buffer at the head. */
 			if (c->in.off > 0) {
 				buf_space(&c->in);
-				memset(&c->req, 0, sizeof(c->req));
+				memset(&c->req, 0, REQ_RESET_SIZE);
 				c->req.body_fd = c->req.file_fd = -1;
 				c->nreq--;
 				continue;

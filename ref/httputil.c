@@ -156,3 +156,45 @@ httputil_mime(
 	}
 	return best;
 }
+
+void
+hb_put(struct hbuf *h, const char *s, size_t n)
+{
+	if (h->over || n > h->cap - h->len) {
+		h->over = 1;
+		return;
+	}
+	memcpy(h->p + h->len, s, n);
+	h->len += n;
+}
+
+void
+hb_str(struct hbuf *h, const char *s)
+{
+	hb_put(h, s, strlen(s));
+}
+
+void
+hb_num(struct hbuf *h, long long v)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	unsigned long long u =
+		v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	hb_put(h, p, (size_t)(e - p));
+}
+
+void
+hb_field(struct hbuf *h, const char *name, const char *value)
+{
+	hb_str(h, name);
+	hb_put(h, ": ", 2);
+	hb_str(h, value);
+	hb_put(h, "\r\n", 2);
+}

@@ -43,4 +43,22 @@ int httputil_etag_match(struct slice v, const char *etag);
 const char *httputil_mime(
 	const char *path, size_t len, const struct cfg_value *items, size_t n);
 
+/*
+ * A response head under construction in caller space: appends never
+ * overflow; once something did not fit, over is set and the head must
+ * not be used. printf-free, since formatting is most of a small
+ * response's cost.
+ */
+struct hbuf {
+	char *p;
+	size_t len, cap;
+	int over;
+};
+
+void hb_put(struct hbuf *h, const char *s, size_t n);
+void hb_str(struct hbuf *h, const char *s);
+void hb_num(struct hbuf *h, long long v);
+/* "Name: value\r\n" */
+void hb_field(struct hbuf *h, const char *name, const char *value);
+
 #endif

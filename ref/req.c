@@ -401,6 +401,7 @@ req_reset(struct req *r)
 	if (r->fill_free != NULL)
 		r->fill_free(r->fill_state);
 	free(r->body_mem);
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, REQ_RESET_SIZE);
 	r->body_fd = r->file_fd = -1;
+	r->path[0] = '\0';
 }

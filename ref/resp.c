@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "httputil.h"
 #include "log.h"
 #include "server.h"
 
@@ -80,17 +81,35 @@ resp_head(struct conn *c, int status, long long len, const char *type,
 {
 	struct req *r = &c->req;
 	struct buf *b = &c->out;
-	const char *conn_hdr = "";
-	char cl[48] = "";
+	const char *tag = c->srv->conf.tag;
+	struct hbuf h;
+	char code[4] = {(char)('0' + status / 100),
+		(char)('0' + status / 10 % 10), (char)('0' + status % 10), 0};
 
 	r->status = status;
+	buf_space(b);
+	h.p = buf_tail(b);
+	h.cap = b->cap - b->off - b->len;
+	h.len = 0;
+	h.over = 0;
+	hb_put(&h, r->version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ", 9);
+	hb_put(&h, code, 3);
+	hb_put(&h, " ", 1);
+	hb_str(&h, resp_reason(status));
+	hb_put(&h, "\r\n", 2);
+	if (type != NULL)
+		hb_field(&h, "Content-Type", type);
+	if (extra != NULL)
+		hb_str(&h, extra);
 	if (no_body_status(status)) {
-		len = 0;
+		/* RFC 9110 §8.6: no Content-Length on 1xx, 204 or 304 */
 	} else if (len >= 0) {
-		snprintf(cl, sizeof(cl), "Content-Length: %lld\r\n", len);
+		hb_put(&h, "Content-Length: ", 16);
+		hb_num(&h, len);
+		hb_put(&h, "\r\n", 2);
 	} else if (r->version == 11) {
 		r->chunked_out = !r->is_head;
-		snprintf(cl, sizeof(cl), "Transfer-Encoding: chunked\r\n");
+		hb_str(&h, "Transfer-Encoding: chunked\r\n");
 	} else {
 		/* RFC 9112 §6.3 rule 8: an HTTP/1.0 client reads to close. */
 		c->close_after = 1;
@@ -98,16 +117,17 @@ resp_head(struct conn *c, int status, long long len, const char *type,
 	if (!r->keep_alive || c->srv->stopping)
 		c->close_after = 1;
 	if (c->close_after)
-		conn_hdr = "Connection: close\r\n";
+		hb_str(&h, "Connection: close\r\n");
 	else if (r->version == 10)
-		conn_hdr = "Connection: keep-alive\r\n";
-	return buf_printf(b,
-		"HTTP/1.%d %d %s\r\n%s%s%s%s%s%sDate: %s\r\n%s%s%s\r\n",
-		r->version == 10 ? 0 : 1, status, resp_reason(status),
-		type ? "Content-Type: " : "", type ? type : "",
-		type ? "\r\n" : "", extra ? extra : "", cl, conn_hdr,
-		date_now(c->srv), c->srv->conf.tag[0] ? "Server: " : "",
-		c->srv->conf.tag, c->srv->conf.tag[0] ? "\r\n" : "");
+		hb_str(&h, "Connection: keep-alive\r\n");
+	hb_field(&h, "Date", date_now(c->srv));
+	if (tag[0] != '\0')
+		hb_field(&h, "Server", tag);
+	hb_put(&h, "\r\n", 2);
+	if (h.over)
+		return -1;
+	buf_commit(b, h.len);
+	return 0;
 }
 
 int

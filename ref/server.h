@@ -11,6 +11,7 @@
 #define GH_SERVER_H
 
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -71,7 +72,6 @@ enum body_kind { BODY_NONE, BODY_FILE, BODY_STREAM };
 struct req {
 	uint64_t id;
 	struct h1_req h1;
-	struct field fields[LIMIT_REQ_FIELDS];
 	size_t head_len;
 	int version; /* 10 or 11 */
 	int keep_alive;
@@ -87,7 +87,6 @@ struct req {
 	int body_fd;        /* spilled body, or -1 */
 	char *body_mem;     /* body bytes kept in memory (LIMIT_BODY_MEM) */
 	struct uri_path uri;
-	char path[LIMIT_PATH];
 	struct rconf rc;
 	/* response */
 	int status;
@@ -103,7 +102,12 @@ struct req {
 	void (*fill_free)(void *state);
 	long long bytes_out;
 	time_t start;
+	/* Written before they are read (by the h1 and uri codecs), so a
+	 * new request clears only the members above: REQ_RESET_SIZE. */
+	struct field fields[LIMIT_REQ_FIELDS];
+	char path[LIMIT_PATH];
 };
+#define REQ_RESET_SIZE offsetof(struct req, fields)
 
 struct conn {
 	struct server *srv;

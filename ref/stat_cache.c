@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -88,7 +90,7 @@ load(const char *path, const struct stat *st)
 	return data;
 }
 
-const struct sc_entry *
+struct sc_entry *
 stat_cache_get(
 	struct stat_cache *sc, const char *path, size_t len, uint64_t now)
 {
@@ -114,8 +116,18 @@ stat_cache_get(
 	err = stat(e->path, &st) == -1 ? errno : 0;
 	e->checked = now;
 	if (err != 0 || e->err != 0 || !same_file(&st, &e->st)) {
+		struct tm tm;
+
 		free(e->data);
 		e->data = err == 0 ? load(e->path, &st) : NULL;
+		e->type = NULL;
+		snprintf(e->etag, sizeof(e->etag), "\"%llx-%llx-%llx\"",
+			(unsigned long long)st.st_ino,
+			(unsigned long long)st.st_size,
+			(unsigned long long)st.st_mtime);
+		gmtime_r(&st.st_mtime, &tm);
+		strftime(e->lastmod, sizeof(e->lastmod),
+			"%a, %d %b %Y %H:%M:%S GMT", &tm);
 	}
 	e->err = err;
 	if (err == 0)

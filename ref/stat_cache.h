@@ -24,6 +24,11 @@ struct sc_entry {
 	struct stat st;   /* valid when err == 0 */
 	char *data;       /* whole content of a small regular file, or NULL */
 	uint64_t checked; /* loop ms of the last stat(2) */
+	/* Response facts derived once per version of the file. */
+	char etag[48];        /* "\"ino-size-mtime\"" */
+	char lastmod[32];     /* IMF-fixdate of st_mtime */
+	const char *type;     /* Content-Type, owned by the config */
+	const void *type_src; /* the mimetype.assign list type came from */
 };
 
 struct stat_cache;
@@ -33,9 +38,10 @@ void stat_cache_free(struct stat_cache *sc);
 /*
  * The entry for path[0..len) as of at most STAT_CACHE_TTL_MS before now
  * (loop ms). NULL only when out of memory (errno ENOMEM); otherwise check
- * ->err. The entry is valid until the next stat_cache_get() call.
+ * ->err. The entry is valid until the next stat_cache_get() call; the
+ * caller may fill type/type_src.
  */
-const struct sc_entry *stat_cache_get(
+struct sc_entry *stat_cache_get(
 	struct stat_cache *sc, const char *path, size_t len, uint64_t now);
 
 #endif

@@ -184,10 +184,10 @@ not_modified(struct req *r, const char *etag, time_t mtime)
 }
 
 /* Look path up in the stat cache; NULL with errno set when it fails. */
-static const struct sc_entry *
+static struct sc_entry *
 cached_stat(struct conn *c, const char *path, size_t len)
 {
-	const struct sc_entry *e =
+	struct sc_entry *e =
 		stat_cache_get(c->srv->sc, path, len, loop_now(c->srv->loop));
 
 	if (e == NULL)
@@ -199,15 +199,16 @@ cached_stat(struct conn *c, const char *path, size_t len)
 	return e;
 }
 
-/* Serve a regular file; data is its cached content or NULL. */
+/* Serve the regular file e describes (its content too, when small). */
 static void
-serve_file(
-	struct conn *c, const char *fs, const struct stat *st, const char *data)
+serve_file(struct conn *c, const char *fs, struct sc_entry *e)
 {
 	struct req *r = &c->req;
-	const char *type = NULL;
-	char etag[64] = "", lm[32], extra[256];
+	const struct stat *st = &e->st;
+	const char *data = e->data;
 	off_t first = 0, last = st->st_size - 1, len = st->st_size;
+	char extra[256];
+	struct hbuf h = {extra, 0, sizeof(extra), 0};
 	int status = 200, fd = -1;
 	size_t flen = strlen(fs);
 
@@ -228,21 +229,22 @@ serve_file(
 		}
 		r->file_fd = fd;
 	}
-	if (r->rc.mimetypes != NULL)
-		type = httputil_mime(
-			fs, flen, r->rc.mimetypes->items, r->rc.mimetypes->n);
-	if (type == NULL)
-		type = "application/octet-stream";
+	/* The type is cached with the entry, for the mimetype.assign list
+	 * it was looked up in. */
+	if (e->type_src != r->rc.mimetypes || e->type == NULL) {
+		e->type = r->rc.mimetypes == NULL
+			? NULL
+			: httputil_mime(fs, flen, r->rc.mimetypes->items,
+				  r->rc.mimetypes->n);
+		if (e->type == NULL)
+			e->type = "application/octet-stream";
+		e->type_src = r->rc.mimetypes;
+	}
 	if (r->rc.etags)
-		snprintf(etag, sizeof(etag), "\"%llx-%llx-%llx\"",
-			(unsigned long long)st->st_ino,
-			(unsigned long long)st->st_size,
-			(unsigned long long)st->st_mtime);
-	resp_http_date(st->st_mtime, lm);
-	if (not_modified(r, etag, st->st_mtime)) {
-		snprintf(extra, sizeof(extra), "%s%s%sLast-Modified: %s\r\n",
-			etag[0] ? "ETag: " : "", etag, etag[0] ? "\r\n" : "",
-			lm);
+		hb_field(&h, "ETag", e->etag);
+	hb_field(&h, "Last-Modified", e->lastmod);
+	if (not_modified(r, r->rc.etags ? e->etag : "", st->st_mtime)) {
+		hb_put(&h, "", 1);
 		if (resp_head(c, 304, 0, NULL, extra) == -1)
 			conn_close(c);
 		return;
@@ -251,10 +253,10 @@ serve_file(
 		r->h1.method_id != H1_METHOD_POST) {
 		switch (httputil_range(r->range, st->st_size, &first, &last)) {
 		case RANGE_UNSATISFIABLE:
-			snprintf(extra, sizeof(extra),
-				"Content-Range: bytes */%lld\r\n",
-				(long long)st->st_size);
-			r->status = 416;
+			h.len = 0;
+			hb_str(&h, "Content-Range: bytes */");
+			hb_num(&h, (long long)st->st_size);
+			hb_put(&h, "\r\n", 3);
 			c->out.len = c->out.off = 0;
 			if (resp_head(c, 416, 0, NULL, extra) == -1)
 				conn_close(c);
@@ -269,19 +271,19 @@ serve_file(
 			break;
 		}
 	}
-	snprintf(extra, sizeof(extra), "%s%s%sLast-Modified: %s\r\n%s",
-		etag[0] ? "ETag: " : "", etag, etag[0] ? "\r\n" : "", lm,
-		r->h1.method_id == H1_METHOD_POST ? ""
-						  : "Accept-Ranges: bytes\r\n");
+	if (r->h1.method_id != H1_METHOD_POST)
+		hb_str(&h, "Accept-Ranges: bytes\r\n");
 	if (status == 206) {
-		size_t k = strlen(extra);
-
-		snprintf(extra + k, sizeof(extra) - k,
-			"Content-Range: bytes %lld-%lld/%lld\r\n",
-			(long long)first, (long long)last,
-			(long long)st->st_size);
+		hb_str(&h, "Content-Range: bytes ");
+		hb_num(&h, (long long)first);
+		hb_put(&h, "-", 1);
+		hb_num(&h, (long long)last);
+		hb_put(&h, "/", 1);
+		hb_num(&h, (long long)st->st_size);
+		hb_put(&h, "\r\n", 2);
 	}
-	if (resp_head(c, status, len, type, extra) == -1) {
+	hb_put(&h, "", 1);
+	if (h.over || resp_head(c, status, len, e->type, extra) == -1) {
 		conn_close(c);
 		return;
 	}
@@ -303,15 +305,6 @@ serve_file(
 		}
 		r->file_fd = fd;
 	}
-	if (len <= LIMIT_SMALL_FILE && buf_space(&c->out) >= (size_t)len) {
-		ssize_t n = pread(fd, buf_tail(&c->out), (size_t)len, first);
-
-		if (n == len) {
-			buf_commit(&c->out, (size_t)n);
-			r->bytes_out += n;
-			return;
-		}
-	}
 	r->body = BODY_FILE;
 	r->file_off = first;
 	r->file_left = len;
@@ -322,7 +315,7 @@ static void
 serve_dir(struct conn *c, char *fs, size_t flen)
 {
 	struct req *r = &c->req;
-	const struct sc_entry *e;
+	struct sc_entry *e;
 	size_t i;
 
 	if (r->path[r->uri.path.len - 1] != '/') {
@@ -339,9 +332,7 @@ serve_dir(struct conn *c, char *fs, size_t flen)
 		memcpy(fs + flen, v->str, v->len + 1);
 		e = cached_stat(c, fs, flen + v->len);
 		if (e != NULL && S_ISREG(e->st.st_mode)) {
-			struct stat st = e->st;
-
-			serve_file(c, fs, &st, e->data);
+			serve_file(c, fs, e);
 			return;
 		}
 	}
@@ -359,7 +350,7 @@ static_handle(struct conn *c)
 {
 	struct req *r = &c->req;
 	char fs[LIMIT_PATH];
-	const struct sc_entry *e;
+	struct sc_entry *e;
 	struct stat st;
 	size_t rootlen, flen;
 
@@ -403,8 +394,7 @@ static_handle(struct conn *c)
 			fs[flen] = '\0';
 			e = cached_stat(c, fs, flen);
 			if (e != NULL && S_ISREG(e->st.st_mode)) {
-				st = e->st;
-				serve_file(c, fs, &st, e->data);
+				serve_file(c, fs, e);
 				return;
 			}
 			if (e != NULL)
@@ -417,7 +407,7 @@ static_handle(struct conn *c)
 	if (S_ISDIR(st.st_mode))
 		serve_dir(c, fs, flen);
 	else if (S_ISREG(st.st_mode))
-		serve_file(c, fs, &st, e->data);
+		serve_file(c, fs, e);
 	else
 		answer(c, 403);
 }
