@@ -108,6 +108,9 @@ int vec_run_all(const char *group, const struct vec_set *s, vec_driver d);
 void
 vec_assert_reasons_covered(const struct vec_set *s, const char *const *reasons);
 
+/* malloc that exits the test program when memory runs out. */
+void *vec_xmalloc(size_t n);
+
 /* Helpers for drivers: copy pieces into one contiguous heap buffer. */
 uint8_t *
 vec_join(const struct vec_piece *pc, size_t npieces, size_t upto, size_t *len);
