@@ -158,29 +158,46 @@ instr() { # name n -> total instructions of a callgrind run serving n
 	awk '/^summary:|^totals:/ {print $2; exit}' "$out"
 }
 
+# All three run at once and the wrk runs rotate between them, so drift in
+# machine load hits every server alike.
+declare -A PORT SPID RPS CALLS INSTR
+NAMES="gatehouse lighttpd nginx"
+for name in $NAMES; do
+	PORT[$name]=$(free_port)
+	cmd=$(conf_$name "${PORT[$name]}")
+	# shellcheck disable=SC2086
+	start taskset -c "$CPU_SERVER" $cmd
+	SPID[$name]=$PID
+	wait_port "${PORT[$name]}"
+	wrk_rps "${PORT[$name]}" 1 >/dev/null # warm up
+done
+for _ in $(seq "$RUNS"); do
+	for name in $NAMES; do
+		RPS[$name]+="$(wrk_rps "${PORT[$name]}" "$SECS" | cut -d' ' -f1) "
+	done
+done
+for name in $NAMES; do
+	# syscalls: strace the server during one wrk run
+	strace -c -f -p "${SPID[$name]}" -o "$W/st-$name.txt" 2>/dev/null &
+	tpid=$!
+	sleep 0.5
+	n=$(wrk_rps "${PORT[$name]}" 3 | cut -d' ' -f2)
+	kill -INT "$tpid" 2>/dev/null || true
+	wait "$tpid" 2>/dev/null || true
+	CALLS[$name]=$(echo "$(awk '/total$/ {print $4}' "$W/st-$name.txt") / $n" | bc -l)
+	stop "${SPID[$name]}"
+done
+for name in $NAMES; do
+	i1=$(instr "$name" "$NREQ")
+	i2=$(instr "$name" $((2 * NREQ)))
+	INSTR[$name]=$(((i2 - i1) / NREQ))
+done
+
 printf '| server | requests/s (median of %s x %ss, %s conns) | syscalls/request | instructions/request |\n' \
 	"$RUNS" "$SECS" "$CONNS"
 printf '|---|---|---|---|\n'
-for name in gatehouse lighttpd nginx; do
-	port=$(free_port)
-	cmd=$(conf_$name "$port")
-	# shellcheck disable=SC2086
-	start taskset -c "$CPU_SERVER" $cmd
-	spid=$PID
-	wait_port "$port"
-	wrk_rps "$port" 1 >/dev/null # warm up
-	rps=$(for _ in $(seq "$RUNS"); do wrk_rps "$port" "$SECS" | cut -d' ' -f1; done | median)
-	# syscalls: strace the server during one wrk run
-	strace -c -f -p "$spid" -o "$W/st-$name.txt" 2>/dev/null &
-	tpid=$!
-	sleep 0.5
-	n=$(wrk_rps "$port" 3 | cut -d' ' -f2)
-	kill -INT "$tpid" 2>/dev/null || true
-	wait "$tpid" 2>/dev/null || true
-	calls=$(awk '/total$/ {print $4}' "$W/st-$name.txt")
-	stop "$spid"
-	i1=$(instr "$name" "$NREQ")
-	i2=$(instr "$name" $((2 * NREQ)))
-	printf '| %s | %.0f | %.2f | %d |\n' "$name" "$rps" \
-		"$(echo "$calls / $n" | bc -l)" $(((i2 - i1) / NREQ))
+for name in $NAMES; do
+	printf '| %s | %.0f | %.2f | %d |\n' "$name" \
+		"$(echo "${RPS[$name]}" | tr ' ' '\n' | grep . | median)" \
+		"${CALLS[$name]}" "${INSTR[$name]}"
 done

@@ -7,8 +7,9 @@
  *   -t, -tt, -p test or print the configuration (config_cli)
  *   -v, -h      version, usage
  * Signals are read from a signalfd in the loop, never acted on in a
- * handler: SIGTERM stops at once, SIGINT stops gracefully, SIGHUP reopens
- * the logs. Privileges are dropped (server.username/groupname) after the
+ * handler: SIGTERM stops at once, SIGINT stops gracefully, SIGUSR1 restarts
+ * gracefully with a re-read configuration (a bad one keeps the old server
+ * running), SIGHUP reopens the logs. Privileges are dropped (server.username/groupname) after the
  * sockets are bound and before anything is served.
  */
 #include <errno.h>
@@ -63,6 +64,25 @@ usage(FILE *f)
 
 static struct server srv;
 static struct loop_io sigio;
+static const char *conf_file; /* -f, or NULL for the embedded default */
+static int restart;           /* SIGUSR1 accepted: exec after the drain */
+
+static struct config *
+load_config(void)
+{
+	struct cfg_diag diag = {0};
+	struct config *cfg;
+
+	cfg = conf_file ? config_load(conf_file, 0, &diag)
+			: config_load_mem("(default)", default_conf,
+				  sizeof(default_conf) - 1, NULL, 0, &diag);
+	if (diag.text != NULL)
+		fputs(diag.text, stderr);
+	if (cfg == NULL && diag.text != NULL)
+		log_warnx("configuration errors:\n%s", diag.text);
+	cfg_diag_free(&diag);
+	return cfg;
+}
 
 static void
 on_signal(struct loop *l, struct loop_io *io, unsigned ev)
@@ -80,6 +100,22 @@ on_signal(struct loop *l, struct loop_io *io, unsigned ev)
 			log_info("SIGINT: graceful shutdown");
 			server_graceful(&srv);
 			break;
+		case SIGUSR1: {
+			/* Graceful restart: only for a config that loads; a
+			 * bad one leaves this server running untouched. */
+			struct config *next = load_config();
+
+			if (next == NULL) {
+				log_warnx("SIGUSR1: keeping the running "
+					  "configuration");
+				break;
+			}
+			config_free(next);
+			log_info("SIGUSR1: graceful restart");
+			restart = 1;
+			server_graceful(&srv);
+			break;
+		}
 		case SIGHUP:
 			if (log_reopen() == -1 || accesslog_reopen() == -1)
 				log_warn("SIGHUP: reopening logs");
@@ -190,9 +226,8 @@ write_pidfile(const char *path)
 int
 main(int argc, char **argv)
 {
-	struct cfg_diag diag = {0};
 	struct config *cfg = NULL;
-	const char *file = NULL, *pidfile;
+	const char *pidfile = NULL;
 	char cwd[LIMIT_PATH];
 	int foreground = 0, i, rc = 1;
 
@@ -205,7 +240,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], "-D") == 0) {
 			foreground = 1;
 		} else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
-			file = argv[++i];
+			conf_file = argv[++i];
 		} else if (strcmp(argv[i], "-v") == 0) {
 			puts(VERSION " - a lighttpd-compatible web server");
 			return 0;
@@ -219,13 +254,7 @@ main(int argc, char **argv)
 	}
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		fatal("getcwd");
-	cfg = file ? config_load(file, 0, &diag)
-		   : config_load_mem("(default)", default_conf,
-			     sizeof(default_conf) - 1, NULL, 0, &diag);
-	if (diag.text != NULL)
-		fputs(diag.text, stderr);
-	cfg_diag_free(&diag);
-	if (cfg == NULL)
+	if ((cfg = load_config()) == NULL)
 		return 1;
 	if (log_open(config_global(cfg, "server.errorlog")
 			    ? config_global(cfg, "server.errorlog")->str
@@ -267,7 +296,7 @@ main(int argc, char **argv)
 	else
 		rc = 0;
 	log_info("server stopped");
-	if (pidfile != NULL)
+	if (pidfile != NULL && !restart)
 		unlink(pidfile);
 done:
 	if (sigio.fd > 0)
@@ -275,5 +304,11 @@ done:
 	server_free(&srv);
 	config_free(cfg);
 	log_close();
+	if (restart && rc == 0) {
+		/* Start over with the new configuration, same pid with -D. */
+		execv("/proc/self/exe", argv);
+		fprintf(stderr, "gatehouse: restart: %s\n", strerror(errno));
+		return 1;
+	}
 	return rc;
 }
