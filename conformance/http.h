@@ -95,7 +95,8 @@ int http_framing(const struct http_head *h, int head_request,
  * Decode a chunked body at p[0..len) (RFC 9112 §7.1) including its
  * trailer section. Data goes to out (which may be NULL; capacity len is
  * always enough) and its size to *outlen. Returns the bytes consumed
- * (> 0), 0 when more are needed, -1 when the coding is broken.
+ * (> 0), 0 when more are needed (out and *outlen then hold the data
+ * decoded so far), -1 when the coding is broken.
  * Bare-LF line ends are accepted only when lenient_lf is set.
  */
 long http_chunked(const unsigned char *p, size_t len, unsigned char *out,

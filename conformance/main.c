@@ -11,12 +11,20 @@
 #include <string.h>
 
 #include "gc.h"
+#include "gw.h"
 #include "net.h"
 
 static void
 usage(void)
 {
 	fputs("usage: gatecheck fastcgi|scgi|uwsgi [options] [ADDR]\n"
+	      "       gatecheck gateway fastcgi|scgi|uwsgi|http|cgi --url URL "
+	      "--backend ADDR [options]\n"
+	      "       gatecheck gateway PROTO --print-config "
+	      "lighttpd|nginx|gatehouse --url URL --backend ADDR [--root DIR]\n"
+	      "       gatecheck http --url URL [--backend ADDR] [options]\n"
+	      "  --url http://HOST:PORT/PREFIX  the gateway or front end\n"
+	      "  --backend ADDR     where gatecheck listens as the backend\n"
 	      "  ADDR               unix:/path or host:port of the app\n"
 	      "  --spawn \"CMD\"      start CMD with a listening socket on fd "
 	      "0\n"
@@ -52,6 +60,59 @@ show_log(const char *path)
 	fclose(f);
 }
 
+/* Gateway and http modes: same runner, cases from gw_cases.c/front.c. */
+static int
+run_gateway(struct gc_opts *o, struct gc *g)
+{
+	static const struct {
+		const char *name;
+		enum gc_proto proto;
+	} protos[] = {{"fastcgi", GC_FCGI}, {"scgi", GC_SCGI},
+		{"uwsgi", GC_UWSGI}, {"http", GC_HTTP}, {"cgi", GC_CGI}};
+	struct gc_case *all, *mine;
+	size_t n, j, k = 0;
+	int rc;
+
+	g->o = o;
+	g->lfd = -1;
+	if (o->addr == NULL)
+		o->addr = o->url; /* the target named in --json/--junit */
+	if (o->gwproto) {
+		for (j = 0; j < sizeof(protos) / sizeof(protos[0]); j++)
+			if (strcmp(o->gwproto, protos[j].name) == 0)
+				g->proto = protos[j].proto;
+		if (g->proto == 0)
+			usage();
+		if (o->print_config)
+			return gw_print_config(o);
+		all = gw_case_list(&n);
+	} else {
+		g->proto = GC_FRONT;
+		all = front_case_list(&n);
+	}
+	if (!o->list && (o->url == NULL ||
+				(o->gwproto && o->backend == NULL))) {
+		fputs("gatecheck: give --url (and, in gateway mode, "
+		      "--backend)\n",
+			stderr);
+		return 3;
+	}
+	mine = calloc(n ? n : 1, sizeof(*mine));
+	if (mine == NULL)
+		return 2;
+	for (j = 0; j < n; j++)
+		if (all[j].proto & g->proto)
+			mine[k++] = all[j];
+	if (!o->list && gw_setup(g) != 0) {
+		free(mine);
+		return 2;
+	}
+	rc = run_cases(g, mine, k);
+	gw_teardown(g);
+	free(mine);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -65,10 +126,19 @@ main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	o.timeout_ms = 2000;
 	signal(SIGPIPE, SIG_IGN);
+	/* Run by a gateway as its CGI program (gw_cgi.c). */
+	if (getenv("GATEWAY_INTERFACE") && getenv("GATECHECK_BACKEND"))
+		return gw_cgi_relay();
 	if (argc < 2)
 		usage();
 	o.mode = argv[1];
-	for (i = 2; i < argc; i++) {
+	i = 2;
+	if (strcmp(o.mode, "gateway") == 0) {
+		if (argc < 3 || argv[2][0] == '-')
+			usage();
+		o.gwproto = argv[i++];
+	}
+	for (; i < argc; i++) {
 		const char *a = argv[i];
 #define NEXT() (i + 1 < argc ? argv[++i] : (usage(), (char *)NULL))
 		if (strcmp(a, "--spawn") == 0)
@@ -77,6 +147,14 @@ main(int argc, char **argv)
 			o.script = NEXT();
 		else if (strcmp(a, "--path") == 0)
 			o.path = NEXT();
+		else if (strcmp(a, "--url") == 0)
+			o.url = NEXT();
+		else if (strcmp(a, "--backend") == 0)
+			o.backend = NEXT();
+		else if (strcmp(a, "--print-config") == 0)
+			o.print_config = NEXT();
+		else if (strcmp(a, "--root") == 0)
+			o.root = NEXT();
 		else if (strcmp(a, "--param") == 0 && o.nparams < GC_MAX_PARAMS)
 			o.params[o.nparams++] = NEXT();
 		else if (strcmp(a, "--only") == 0 && o.nonly < 32)
@@ -107,6 +185,8 @@ main(int argc, char **argv)
 	}
 	if (o.timeout_ms <= 0)
 		usage();
+	if (strcmp(o.mode, "gateway") == 0 || strcmp(o.mode, "http") == 0)
+		return run_gateway(&o, &g);
 	if (strcmp(o.mode, "fastcgi") == 0) {
 		g.proto = GC_FCGI;
 		cases = fcgi_cases;

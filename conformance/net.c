@@ -97,6 +97,92 @@ fail:
 	return -1;
 }
 
+int
+net_listen(const char *addr, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	struct addrinfo hints, *res = NULL;
+	char host[256], *colon;
+	int fd = -1, one = 1, rc;
+
+	if (strncmp(addr, "unix:", 5) == 0) {
+		if (unix_addr(addr + 5, &sun) < 0) {
+			snprintf(err, errlen, "socket path too long: %s", addr);
+			return -1;
+		}
+		unlink(addr + 5);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0 ||
+			bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+			chmod(addr + 5, 0666) < 0 || listen(fd, 64) < 0)
+			goto fail;
+		return fd;
+	}
+	snprintf(host, sizeof(host), "%s", addr);
+	colon = strrchr(host, ':');
+	if (colon == NULL) {
+		snprintf(err, errlen, "address %s is not unix:/path or host:port",
+			addr);
+		return -1;
+	}
+	*colon = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+		bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+		freeaddrinfo(res);
+		goto fail;
+	}
+	freeaddrinfo(res);
+	return fd;
+fail:
+	snprintf(err, errlen, "listen %s: %s", addr, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+int
+net_wait_any(const int *fds, int n, int timeout_ms)
+{
+	struct pollfd pfd[8];
+	int i, rc;
+
+	for (i = 0; i < n && i < 8; i++) {
+		pfd[i].fd = fds[i];
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	do
+		rc = poll(pfd, (nfds_t)i, timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc <= 0)
+		return -1;
+	for (i = 0; i < n && i < 8; i++)
+		if (pfd[i].revents)
+			return i;
+	return -1;
+}
+
+int
+net_accept(int lfd, int timeout_ms)
+{
+	int fd;
+
+	if (net_wait_any(&lfd, 1, timeout_ms) < 0)
+		return NET_TIMEOUT;
+	fd = accept(lfd, NULL, NULL);
+	return fd < 0 ? -1 : fd;
+}
+
 static int
 wait_fd(int fd, short events, int timeout_ms)
 {

@@ -28,5 +28,15 @@ void net_unspawn(pid_t pid);
 /* 1 if pid has exited (reaped), 0 if still running. */
 int net_exited(pid_t pid);
 void net_sleep_ms(int ms);
+/*
+ * Listen on unix:/path (an old socket file is removed) or host:port;
+ * gateway mode's backend. Returns the fd or -1 with err filled.
+ */
+int net_listen(const char *addr, char *err, size_t errlen);
+/* Accept one connection within timeout_ms: fd, -1 error, NET_TIMEOUT. */
+int net_accept(int lfd, int timeout_ms);
+/* Poll fds for input; returns the index of the first readable, -1 on
+   timeout or error. */
+int net_wait_any(const int *fds, int n, int timeout_ms);
 
 #endif
