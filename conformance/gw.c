@@ -281,32 +281,65 @@ fcgi_env(struct gw_bk *b)
 			rec_strerror(e));
 }
 
+/*
+ * A netstring read leniently: the pairs of "len:pairs," even when the
+ * SCGI rules on them (CONTENT_LENGTH first, SCGI=1, no duplicates) are
+ * broken, so each case can still judge its own rule. Returns the bytes
+ * up to the ',', 0 for more, -1 when it is not a netstring at all.
+ */
+static long
+netstring(const unsigned char *p, size_t len, const unsigned char **pl,
+	size_t *plen)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len && i < 10 && p[i] >= '0' && p[i] <= '9')
+		n = n * 10 + (size_t)(p[i++] - '0');
+	if (i == len)
+		return 0;
+	if (i == 0 || p[i] != ':')
+		return -1;
+	if (len - i - 1 < n + 1)
+		return 0;
+	if (p[i + 1 + n] != ',')
+		return -1;
+	*pl = p + i + 1;
+	*plen = n;
+	return (long)(i + n + 2);
+}
+
 static void
 parse_scgi(struct gw_bk *b, int cgi)
 {
 	struct pkt_scgi s;
 	enum pkt_err e;
+	const unsigned char *pl;
 	const char *nm, *v;
-	size_t nl, vl, off = 0;
+	size_t nl, vl, off = 0, plen;
+	unsigned long cl = 0;
 	long n = pkt_scgi_read(b->raw.p, b->raw.len, &s, &e), k;
 
+	if (n < 0) {
+		b->perr = (int)e;
+		bk_err(b, "SCGI: %s", pkt_strerror(e));
+	}
+	n = netstring(b->raw.p, b->raw.len, &pl, &plen);
 	if (n == 0)
 		return;
 	if (n < 0) {
-		bk_err(b, "SCGI netstring: %s", pkt_strerror(e));
-		b->perr = (int)e;
 		b->complete = 1;
 		return;
 	}
-	if (b->raw.len < (size_t)n + s.content_length)
-		return;
-	b->complete = 1;
-	b->body.len = 0;
-	app_buf_add(&b->body, b->raw.p + n, s.content_length);
+	if (b->perr != PKT_E_LENGTH && b->perr != PKT_E_COLON &&
+		b->perr != PKT_E_COMMA && b->perr != PKT_E_PAIR)
+		b->err[0] = '\0'; /* readable: PKT cases judge the rest */
 	b->env.n = 0;
-	while ((k = pkt_scgi_pair_next(s.headers + off, s.headers_len - off,
-			&nm, &nl, &v, &vl)) > 0) {
+	while ((k = pkt_scgi_pair_next(pl + off, plen - off, &nm, &nl, &v,
+			&vl)) > 0) {
 		off += (size_t)k;
+		if (nl == 14 && memcmp(nm, "CONTENT_LENGTH", 14) == 0 &&
+			cl == 0)
+			cl = strtoul(v, NULL, 10);
 		if (cgi) {
 			/* gw_cgi.c's framing: CONTENT_LENGTH (stdin bytes)
 			   first, SCGI last, the real one renamed. */
@@ -321,6 +354,11 @@ parse_scgi(struct gw_bk *b, int cgi)
 		}
 		env_add(b, nm, nl, v, vl);
 	}
+	if (b->raw.len < (size_t)n + cl)
+		return;
+	b->complete = 1;
+	b->body.len = 0;
+	app_buf_add(&b->body, b->raw.p + n, cl);
 }
 
 static void

@@ -94,9 +94,10 @@ nginx(const struct gc *g, const char *proto, const char *root)
 	const struct gc_opts *o = g->o;
 	char host[128], port[16], up[300];
 	const char *path, *p = proto;
-	static const char *const params[] = {"QUERY_STRING $query_string",
+	static const char *const params[] = {"CONTENT_LENGTH $content_length",
+		"QUERY_STRING $query_string",
 		"REQUEST_METHOD $request_method", "CONTENT_TYPE $content_type",
-		"CONTENT_LENGTH $content_length", "SCRIPT_NAME $gc_script",
+		"SCRIPT_NAME $gc_script",
 		"PATH_INFO $gc_path if_not_empty", "REQUEST_URI $request_uri",
 		"DOCUMENT_URI $document_uri", "DOCUMENT_ROOT $document_root",
 		"SERVER_PROTOCOL $server_protocol",
@@ -152,8 +153,15 @@ nginx(const struct gc *g, const char *proto, const char *root)
 	/* PATH_INFO split by named captures of a regex location. */
 	printf("\t\tlocation ~ ^(?<gc_script>%s)(?<gc_path>/.*)?$ {\n",
 		g->prefix);
-	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+	/* As Debian's fastcgi_params, CONTENT_LENGTH first (SCGI needs it
+	   there), PATH_INFO split, the httpoxy mitigation nginx documents,
+	   and SCGI=1 as scgi_params has it. */
+	/* nginx's SCGI module puts CONTENT_LENGTH first by itself */
+	for (i = strcmp(proto, "scgi") == 0; i < sizeof(params) / sizeof(params[0]);
+		i++)
 		printf("\t\t\t%s_param %s;\n", p, params[i]);
+	if (strcmp(proto, "scgi") == 0)
+		printf("\t\t\tscgi_param SCGI 1;\n");
 	printf("\t\t\t%s_pass %s;\n\t\t\t%s_read_timeout 3s;\n", p, up, p);
 	printf("\t\t}\n\t}\n}\n");
 }
