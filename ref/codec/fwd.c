@@ -9,6 +9,7 @@
  */
 #include "codec/fwd.h"
 #include "codec/abnf.h"
+#include "codec/host.h"
 
 #include <string.h>
 
@@ -25,12 +26,6 @@ static int
 is_alpha(unsigned char c)
 {
 	return lower(c) >= 'a' && lower(c) <= 'z';
-}
-
-static int
-is_hex(unsigned char c)
-{
-	return abnf_is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
 }
 
 /* Length of the run at p[0..n) of ALPHA / DIGIT / bytes in set. */
@@ -55,12 +50,6 @@ is_qchar(unsigned char c)
 	return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-static int
-is_ows(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* Parameter names are case-insensitive (RFC 7239 §4). */
 static int
 same_name(struct slice a, const char *b, size_t n)
@@ -71,70 +60,6 @@ same_name(struct slice a, const char *b, size_t n)
 		if (lower((unsigned char)a.p[i]) != lower((unsigned char)b[i]))
 			return 0;
 	return 1;
-}
-
-/* RFC 3986 §3.2.2 IPv4address: four dec-octets, no leading zeros. */
-static int
-ipv4_ok(const char *p, size_t n)
-{
-	size_t i = 0;
-
-	for (int oct = 0; oct < 4; oct++) {
-		size_t s;
-		unsigned v = 0;
-
-		if (oct > 0 && (i >= n || p[i++] != '.'))
-			return 0;
-		s = i;
-		while (i < n && i - s < 3 && abnf_is_digit((unsigned char)p[i]))
-			v = v * 10 + (unsigned)(p[i++] - '0');
-		if (i == s || v > 255 || (i - s > 1 && p[s] == '0'))
-			return 0;
-	}
-	return i == n;
-}
-
-/* RFC 3986 §3.2.2 IPv6address: h16 groups, one "::", optional ls32. */
-static int
-ipv6_ok(const char *p, size_t n)
-{
-	size_t i = 0;
-	int groups = 0, dc = 0;
-
-	if (n >= 2 && p[0] == ':' && p[1] == ':') {
-		dc = 1;
-		i = 2;
-	} else if (n == 0 || p[0] == ':') {
-		return 0;
-	}
-	while (i < n) {
-		size_t j = i;
-
-		while (j < n && j - i < 5 && is_hex((unsigned char)p[j]))
-			j++;
-		if (j < n && p[j] == '.') {
-			/* ls32 as IPv4 ends the address and counts as two. */
-			if (!ipv4_ok(p + i, n - i))
-				return 0;
-			groups += 2;
-			break;
-		}
-		if (j == i || j - i > 4)
-			return 0;
-		groups++;
-		if (j == n)
-			break;
-		if (p[j] != ':' || j + 1 == n)
-			return 0;
-		i = j + 1;
-		if (p[i] == ':') {
-			if (dc)
-				return 0;
-			dc = 1;
-			i++;
-		}
-	}
-	return dc ? groups <= 7 : groups == 8;
 }
 
 /* obfnode / obfport: "_" 1*( ALPHA / DIGIT / "." / "_" / "-" ) */
@@ -182,11 +107,11 @@ fwd_node_parse(const char *p, size_t len, struct fwd_node *node)
 		node->port.p = pp;
 		node->port.len = pl;
 	}
-	if (p[0] == '[' && ipv6_ok(p + 1, nl - 2)) {
+	if (p[0] == '[' && host_is_ipv6(p + 1, nl - 2)) {
 		node->kind = FWD_NODE_IPV6;
 		node->name.p = p + 1;
 		node->name.len = nl - 2;
-	} else if (ipv4_ok(p, nl)) {
+	} else if (host_is_ipv4(p, nl)) {
 		node->kind = FWD_NODE_IPV4;
 	} else if (same_name(node->name, "unknown", 7)) {
 		node->kind = FWD_NODE_UNKNOWN; /* PROXY-FWD-8 */
@@ -196,28 +121,6 @@ fwd_node_parse(const char *p, size_t len, struct fwd_node *node)
 		return -1;
 	}
 	return 0;
-}
-
-/* RFC 7239 §5.3: Host = uri-host [ ":" port ] (RFC 3986 §3.2.2). */
-static int
-host_ok(const char *p, size_t n)
-{
-	size_t i;
-
-	if (n > 0 && p[0] == '[') {
-		const char *rb = memchr(p, ']', n);
-
-		if (rb == NULL || !ipv6_ok(p + 1, (size_t)(rb - p) - 1))
-			return 0;
-		i = (size_t)(rb - p) + 1;
-	} else {
-		i = span(p, n, "-._~!$&'()*+,;=%"); /* reg-name */
-	}
-	if (i < n && p[i++] != ':')
-		return 0;
-	while (i < n && abnf_is_digit((unsigned char)p[i]))
-		i++;
-	return i == n;
 }
 
 /* RFC 3986 §3.1 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
@@ -237,6 +140,8 @@ static enum fwd_reason
 check_value(int which, const char *p, size_t n)
 {
 	struct fwd_node node;
+	struct host_port hp;
+	enum host_reason hwhy;
 
 	if (p == NULL)
 		return which == 0    ? FWD_BAD_NODE
@@ -244,8 +149,13 @@ check_value(int which, const char *p, size_t n)
 				     : FWD_BAD_PROTO;
 	if (which == 0)
 		return fwd_node_parse(p, n, &node) == 0 ? FWD_OK : FWD_BAD_NODE;
+	/* RFC 7239 §5.3 Host: RFC 3986's grammar, empty allowed, any port. */
 	if (which == 1)
-		return host_ok(p, n) ? FWD_OK : FWD_BAD_HOST;
+		return host_parse(p, n,
+			       HOST_ALLOW_EMPTY | HOST_RFC3986 | HOST_PORT_ANY,
+			       &hp, &hwhy) == 0
+			? FWD_OK
+			: FWD_BAD_HOST;
 	return proto_ok(p, n) ? FWD_OK : FWD_BAD_PROTO;
 }
 
@@ -259,7 +169,7 @@ struct rd {
 static void
 skip_ows(struct rd *r)
 {
-	while (r->i < r->len && is_ows((unsigned char)r->p[r->i]))
+	while (r->i < r->len && abnf_is_ws((unsigned char)r->p[r->i]))
 		r->i++;
 }
 
@@ -459,7 +369,7 @@ fwd_next_pair(struct slice *rest, struct fwd_pair *pair)
 		rest->p, rest->len, 0, FWD_LENIENT_OWS | FWD_LENIENT_VALUES};
 
 	while (r.i < r.len &&
-		(r.p[r.i] == ';' || is_ows((unsigned char)r.p[r.i])))
+		(r.p[r.i] == ';' || abnf_is_ws((unsigned char)r.p[r.i])))
 		r.i++;
 	if (r.i == r.len)
 		return 0;
