@@ -143,3 +143,40 @@ def test_daemon_mode_writes_pid_file_and_detaches(tmp):
     finally:
         os.kill(pid, signal.SIGTERM)
     wait_for(lambda: not os.path.exists(pidfile), what="pid file removed")
+
+
+def test_sigusr1_with_bad_config_keeps_running(gh):
+    srv = gh()
+    with open(srv.conf, "a") as f:
+        f.write("server.no-such-key = 1\n")
+    srv.proc.signal_group(signal.SIGUSR1)
+    wait_for(lambda: "keeping the running" in srv.errlog(),
+             what="SIGUSR1 refusal logged")
+    assert srv.raw(b"GET /a.txt HTTP/1.0\r\n\r\n").endswith(b"0123456789")
+
+
+def test_sigusr1_restarts_with_new_config(gh):
+    srv = gh()
+    with open(srv.conf, "a") as f:
+        f.write('server.tag = "after-restart"\n')
+    pid = srv.proc.pid
+    srv.proc.signal_group(signal.SIGUSR1)
+
+    def new_tag():
+        try:
+            return b"Server: after-restart" in srv.raw(
+                b"GET /a.txt HTTP/1.0\r\n\r\n", timeout=1)
+        except OSError:
+            return False
+    wait_for(new_tag, timeout=10, what="restarted server")
+    assert srv.proc.poll() is None and srv.proc.pid == pid
+
+
+def test_privileges_dropped_to_server_username(gh):
+    srv = gh(extra='server.username = "nobody"\nserver.groupname = "nogroup"')
+    with open("/proc/%d/status" % srv.proc.pid) as f:
+        status = f.read()
+    uid = [ln.split()[1:] for ln in status.splitlines()
+           if ln.startswith("Uid:")][0]
+    assert uid == ["65534"] * 4
+    assert srv.raw(b"GET /a.txt HTTP/1.0\r\n\r\n").endswith(b"0123456789")

@@ -269,3 +269,35 @@ def test_access_log_uses_lighttpd_default_format(gh):
 def signal_term():
     import signal
     return signal.SIGTERM
+
+
+def test_pipelined_post_after_get_keeps_order(gh):
+    srv = gh()
+    reqs = (b"GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+            b"POST /sub/b.css HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\n"
+            b"abc"
+            b"GET /index.html HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    out = parse_all(srv.raw(reqs))
+    assert [(r[0], r[2]) for r in out] == [
+        (200, b"0123456789"), (200, b"b{}\n"), (200, b"<p>home</p>\n")]
+
+
+def test_write_idle_timeout_closes_client_that_does_not_read(gh):
+    srv = gh(extra="server.max-write-idle = 1")
+    with open(srv.docroot + "/huge.bin", "wb") as f:
+        f.write(b"z" * (32 << 20))
+    s = srv.connect()
+    s.sendall(b"GET /huge.bin HTTP/1.1\r\nHost: t\r\n\r\n")
+    time.sleep(2.5)  # the server gives up after 1 s without progress
+    got = 0
+    s.settimeout(5)
+    try:
+        while True:
+            d = s.recv(1 << 20)
+            if not d:
+                break
+            got += len(d)
+    except ConnectionResetError:
+        pass
+    s.close()
+    assert got < (32 << 20)

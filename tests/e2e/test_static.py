@@ -3,6 +3,7 @@
 path traversal attempts (RFC 9110 §13-§15, lighttpd mod_staticfile)."""
 
 import os
+import time
 
 import pytest
 
@@ -182,3 +183,16 @@ def test_curl_reuses_connection_for_two_urls(gh):
     assert r.stdout == b"0123456789b{}\n"
     assert b"Re-using existing connection" in r.stderr or \
         b"Reusing existing connection" in r.stderr
+
+
+def test_stat_cache_sees_changes_within_its_bound(gh):
+    srv = gh()
+    path = os.path.join(srv.docroot, "a.txt")
+    assert get(srv, b"/a.txt")[2] == b"0123456789"
+    with open(path, "w") as f:
+        f.write("changed!!!")
+    time.sleep(1.2)  # stat_cache.h: STAT_CACHE_TTL_MS
+    assert get(srv, b"/a.txt")[2] == b"changed!!!"
+    os.remove(path)
+    time.sleep(1.2)
+    assert get(srv, b"/a.txt")[0] == 404
