@@ -1,0 +1,264 @@
+/*
+ * The backend's response head -> the client's (RFC 3875 §6, lighttpd
+ * http_response_parse_headers, spec/gateway.md). The cgi_resp codec
+ * decides what is malformed (every refusal is a 502, RFC 9110 §15.6.3);
+ * here: Status and Location (302) become the status line, 1xx heads are
+ * forwarded (never to HTTP/1.0, RFC 9110 §15.2) and parsing goes on,
+ * hop-by-hop and server-owned fields are dropped, X-Sendfile is served
+ * from disk under x-sendfile-docroot, and an authorizer's 200 turns its
+ * Variable-* fields into variables for the responder, never the client.
+ * Integrity: HEAD, 1xx, 204 and 304 responses never carry a body.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gw.h"
+#include "httputil.h"
+#include "log.h"
+#include "server.h"
+
+static int
+is(struct slice n, const char *lit)
+{
+	return n.len == strlen(lit) && strncasecmp(n.p, lit, n.len) == 0;
+}
+
+static int
+starts(struct slice n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	return n.len >= k && strncasecmp(n.p, lit, k) == 0;
+}
+
+/* Fields that never reach the client: ours to set (Date, framing),
+ * hop-by-hop (Connection), or instructions to us (X-Sendfile...). */
+static int
+dropped(struct slice n)
+{
+	return is(n, "connection") || is(n, "keep-alive") || is(n, "date") ||
+		is(n, "content-length") || is(n, "transfer-encoding") ||
+		is(n, "x-sendfile") || is(n, "x-sendfile2") ||
+		starts(n, "x-lightttpd-") || starts(n, "x-lighttpd-") ||
+		is(n, "server");
+}
+
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = (char)(ch | 0x20);
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* X-Sendfile (lighttpd-gateway.md §5.6): 0 with the file queued, or the
+ * status to answer: 403 outside x-sendfile-docroot or unreadable, 404
+ * missing, 502 not a regular file or a path we refuse to decode. */
+static int
+xsendfile(struct gw_req *g, struct slice v, int status)
+{
+	struct conn *c = g->c;
+	struct req *r = &c->req;
+	char path[LIMIT_PATH];
+	size_t i, n = 0;
+	struct stat st;
+	int fd, ok;
+
+	for (i = 0; i < v.len && n + 1 < sizeof(path); i++) {
+		if (v.p[i] == '%' && i + 2 < v.len && hexval(v.p[i + 1]) >= 0 &&
+			hexval(v.p[i + 2]) >= 0) {
+			path[n++] = (char)(hexval(v.p[i + 1]) * 16 +
+				hexval(v.p[i + 2]));
+			i += 2;
+		} else {
+			path[n++] = v.p[i];
+		}
+	}
+	path[n] = '\0';
+	if (n == 0 || path[0] != '/' || memchr(path, '\0', n) != NULL ||
+		strstr(path, "/../") != NULL ||
+		(n >= 3 && strcmp(path + n - 3, "/..") == 0))
+		return 502;
+	ok = g->host->nxsendfile_docroot == 0;
+	for (i = 0; i < g->host->nxsendfile_docroot; i++)
+		if (strncmp(path, g->host->xsendfile_docroot[i],
+			    strlen(g->host->xsendfile_docroot[i])) == 0)
+			ok = 1;
+	if (!ok)
+		return 403;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? 404 : 403;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 502;
+	}
+	r->file_fd = fd;
+	r->file_off = 0;
+	r->file_left = st.st_size;
+	g->discard = 1;
+	if (resp_head(c, status, st.st_size, NULL, g->extra) == -1)
+		return 502;
+	r->body = r->is_head ? BODY_NONE : BODY_FILE;
+	return 0;
+}
+
+/* Authorizer approved: keep Variable-NAME as NAME for the responder. */
+static int
+keep_vars(struct gw_req *g, const struct field *f, size_t n)
+{
+	size_t i, len = 0;
+	char *p;
+
+	for (i = 0; i < n; i++)
+		if (starts(f[i].name, "variable-") && f[i].name.len > 9)
+			len += f[i].name.len + f[i].value.len;
+	if ((g->vars_mem = malloc(len + 1)) == NULL)
+		return -1;
+	p = g->vars_mem;
+	for (i = 0; i < n && g->nvars < sizeof(g->vars) / sizeof(g->vars[0]);
+		i++) {
+		struct field *v = &g->vars[g->nvars];
+		size_t k = f[i].name.len - 9;
+
+		if (!starts(f[i].name, "variable-") || k == 0)
+			continue;
+		memcpy(p, f[i].name.p + 9, k);
+		v->name.p = p;
+		v->name.len = k;
+		p += k;
+		memcpy(p, f[i].value.p, f[i].value.len);
+		v->value.p = p;
+		v->value.len = f[i].value.len;
+		p += f[i].value.len;
+		g->nvars++;
+	}
+	return 0;
+}
+
+int
+gw_resp_head(struct gw_req *g, const struct cgi_resp *cr, const struct field *f,
+	size_t n)
+{
+	struct conn *c = g->c;
+	struct req *r = &c->req;
+	struct hbuf h = {g->extra, 0, sizeof(g->extra) - 1, 0};
+	const struct slice *xs = NULL;
+	int status = cr->status, nobody;
+	size_t i;
+
+	if (g->host->mode == GW_AUTHORIZER && status == 200) {
+		g->auth_ok = 1;
+		g->discard = 1;
+		return keep_vars(g, f, n) == -1 ? 500 : 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (is(f[i].name, "connection") &&
+			memmem(f[i].value.p, f[i].value.len, "close", 5))
+			r->keep_alive = 0;
+		if (g->host->xsendfile &&
+			(is(f[i].name, "x-sendfile") ||
+				is(f[i].name, "x-lighttpd-send-file")))
+			xs = &f[i].value;
+		if (dropped(f[i].name))
+			continue;
+		hb_put(&h, f[i].name.p, f[i].name.len);
+		hb_put(&h, ": ", 2);
+		hb_put(&h, f[i].value.p, f[i].value.len);
+		hb_put(&h, "\r\n", 2);
+	}
+	if (h.over)
+		return 502;
+	g->extra[h.len] = '\0';
+	if (xs != NULL)
+		return xsendfile(g, *xs, status);
+	nobody = r->is_head || status == 204 || status == 304;
+	g->cl_left = cr->content_length;
+	if (resp_head(c, status, nobody && !r->is_head ? 0 : cr->content_length,
+		    NULL, g->extra) == -1)
+		return 502;
+	if (nobody)
+		g->discard = 1;
+	else
+		r->body = BODY_STREAM;
+	return 0;
+}
+
+/* 1xx other than 101: forwarded to HTTP/1.1 clients only. */
+static void
+forward_1xx(struct gw_req *g, const struct cgi_resp *cr, const struct field *f,
+	size_t n)
+{
+	struct conn *c = g->c;
+	struct hbuf h;
+	size_t i;
+
+	if (c->req.version < 11)
+		return;
+	buf_space(&c->out);
+	h.p = buf_tail(&c->out);
+	h.cap = c->out.cap - c->out.off - c->out.len;
+	h.len = 0;
+	h.over = 0;
+	hb_put(&h, "HTTP/1.1 ", 9);
+	hb_num(&h, cr->status);
+	hb_put(&h, " ", 1);
+	hb_str(&h, resp_reason(cr->status));
+	hb_put(&h, "\r\n", 2);
+	for (i = 0; i < n; i++) {
+		hb_put(&h, f[i].name.p, f[i].name.len);
+		hb_put(&h, ": ", 2);
+		hb_put(&h, f[i].value.p, f[i].value.len);
+		hb_put(&h, "\r\n", 2);
+	}
+	hb_put(&h, "\r\n", 2);
+	if (!h.over)
+		buf_commit(&c->out, h.len);
+}
+
+void
+gw_head_more(struct gw_req *g)
+{
+	static struct field f[CGI_RESP_MAX_FIELDS_DEFAULT];
+	struct cgi_resp_opts o = {
+		CGI_RESP_DETECT_NPH | CGI_RESP_LENIENT_NO_CGI_FIELD, 0};
+	struct cgi_resp cr;
+	enum cgi_resp_reason why;
+	int hlen, st;
+
+	for (;;) {
+		hlen = cgi_resp_decode(buf_head(&g->head), g->head.len, &o, &cr,
+			f, CGI_RESP_MAX_FIELDS_DEFAULT, &why);
+		if (hlen == 0) {
+			if (buf_space(&g->head) == 0)
+				gw_fail(g, 502, "response head too large");
+			return;
+		}
+		if (hlen < 0) {
+			gw_fail(g, 502, cgi_resp_reason_name(why));
+			return;
+		}
+		if (cr.status >= 100 && cr.status < 200 && cr.status != 101 &&
+			g->host->mode != GW_AUTHORIZER) {
+			forward_1xx(g, &cr, f, cr.nfields);
+			buf_consume(&g->head, (size_t)hlen);
+			continue;
+		}
+		break;
+	}
+	if ((st = gw_resp_head(g, &cr, f, cr.nfields)) != 0) {
+		gw_fail(g, st,
+			st == 502 ? "response head refused" : "x-sendfile");
+		return;
+	}
+	g->head_done = 1;
+	buf_consume(&g->head, (size_t)hlen);
+	if (g->head.len > 0)
+		(void)gw_on_stdout(g, buf_head(&g->head), g->head.len);
+	g->head.len = g->head.off = 0;
+}
