@@ -24,14 +24,69 @@ static void on_client_io(struct loop *l, struct loop_io *io, unsigned ev);
 static void on_conn_timeout(struct loop *l, struct loop_timer *t);
 static void conn_run(struct conn *c);
 
+/* Take a memory block for a request: from the pool, else malloc. */
+static int
+mem_get(struct conn *c)
+{
+	struct server *s = c->srv;
+	struct conn_mem *m = s->pool;
+
+	if (m != NULL) {
+		s->pool = m->next;
+		s->npool--;
+	} else if ((m = malloc(sizeof(*m))) == NULL) {
+		return -1;
+	}
+	c->mem = m;
+	c->in = (struct buf){m->in, sizeof(m->in), 0, 0};
+	c->out = (struct buf){m->out, sizeof(m->out), 0, 0};
+	c->req.fields = m->fields;
+	c->req.path = m->path;
+	m->path[0] = '\0';
+	return 0;
+}
+
+/* Give the block back; only when nothing in it is still needed. */
+static void
+mem_put(struct conn *c)
+{
+	struct server *s = c->srv;
+	struct conn_mem *m = c->mem;
+
+	if (m == NULL)
+		return;
+	c->mem = NULL;
+	c->in = c->out = (struct buf){NULL, 0, 0, 0};
+	c->req.fields = NULL;
+	c->req.path = NULL;
+	if (s->npool >= LIMIT_MEM_POOL) {
+		free(m);
+		return;
+	}
+	m->next = s->pool;
+	s->pool = m;
+	s->npool++;
+}
+
+void
+conn_mem_pool_free(struct server *s)
+{
+	while (s->pool != NULL) {
+		struct conn_mem *m = s->pool;
+
+		s->pool = m->next;
+		free(m);
+	}
+	s->npool = 0;
+}
+
 static void
 conn_free(void *obj)
 {
 	struct conn *c = obj;
 
 	req_reset(&c->req);
-	buf_free(&c->in);
-	buf_free(&c->out);
+	mem_put(c);
 	free(c);
 }
 
@@ -107,12 +162,8 @@ conn_accept(struct server *s, struct listener *l)
 				server_pause(s, 1);
 			return;
 		}
-		if ((c = calloc(1, sizeof(*c))) == NULL ||
-			buf_init(&c->in, LIMIT_CONN_IN) == -1 ||
-			buf_init(&c->out, LIMIT_CONN_OUT) == -1) {
+		if ((c = calloc(1, sizeof(*c))) == NULL) {
 			log_warnx("out of memory for a connection");
-			if (c != NULL)
-				conn_free(c);
 			close(fd);
 			return;
 		}
@@ -157,7 +208,8 @@ linger(struct conn *c)
 
 	(void)shutdown(c->fd, SHUT_WR);
 	c->state = CONN_LINGER;
-	c->in.len = c->in.off = 0;
+	req_reset(&c->req);
+	mem_put(c);
 	(void)loop_io_mod(s->loop, &c->io, LOOP_READ);
 	loop_timer_set(s->loop, &c->timer, LIMIT_LINGER_SECS * 1000ull);
 }
@@ -308,10 +360,12 @@ wait:
 		(void)loop_io_mod(s->loop, &c->io,
 			rc == 0 ? LOOP_READ | LOOP_WRITE : LOOP_READ);
 	}
-	if (c->state == CONN_HEAD && s->stopping && c->in.len == 0 &&
-		c->out.len == 0) {
-		conn_close(c);
-		return;
+	if (c->state == CONN_HEAD && c->in.len == 0 && c->out.len == 0) {
+		if (s->stopping) {
+			conn_close(c);
+			return;
+		}
+		mem_put(c); /* idle: the block goes back to the pool */
 	}
 	set_timer(c);
 }
@@ -319,7 +373,7 @@ wait:
 static void
 conn_read(struct conn *c)
 {
-	size_t room = buf_space(&c->in);
+	size_t room;
 	ssize_t n;
 
 	if (c->state == CONN_LINGER) {
@@ -330,6 +384,13 @@ conn_read(struct conn *c)
 			conn_close(c);
 		return;
 	}
+	if (c->mem == NULL && mem_get(c) == -1) {
+		log_warnx(
+			"conn %llu: out of memory", (unsigned long long)c->id);
+		conn_close(c);
+		return;
+	}
+	room = buf_space(&c->in);
 	if (room == 0) {
 		/* The head does not fit: req_head says 431. */
 		conn_run(c);

@@ -24,6 +24,11 @@
  */
 #define LIMIT_CONN_OUT 16384
 
+/* Idle connection memory blocks (struct conn_mem, ~44 KiB each) kept for
+ * reuse: enough for the requests in flight on a busy server, bounded so a
+ * burst does not pin its peak memory forever (64 * 44 KiB = 2.8 MiB). */
+#define LIMIT_MEM_POOL 64
+
 /* Request fields kept per request (h1 codec default: Apache's 100). */
 #define LIMIT_REQ_FIELDS 100
 

@@ -271,7 +271,7 @@ req_head(struct conn *c)
 		path.len = 1;
 	}
 	if (uri_path_normalize(path.p, path.len, s->conf.uri_opts, r->path,
-		    sizeof(r->path) - 1, &r->uri) == -1)
+		    LIMIT_PATH - 1, &r->uri) == -1)
 		return fail(c, r->uri.reason == URI_TOO_LONG ? 414 : 400,
 			uri_reason_name(r->uri.reason));
 	r->path[r->uri.path.len] = '\0';
@@ -403,5 +403,6 @@ req_reset(struct req *r)
 	free(r->body_mem);
 	memset(r, 0, REQ_RESET_SIZE);
 	r->body_fd = r->file_fd = -1;
-	r->path[0] = '\0';
+	if (r->path != NULL)
+		r->path[0] = '\0';
 }

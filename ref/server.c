@@ -122,8 +122,9 @@ fd_budget(long long want)
 		else
 			log_warn("server.max-fds %lld", want);
 	}
-	/* Each connection may hold a socket, a file and a spilled body. */
-	return rl.rlim_cur > 96 ? (int)((rl.rlim_cur - 32) / 3) : 16;
+	/* As lighttpd: at most half the descriptors are client sockets, so
+	 * each connection can also open the file it serves. */
+	return rl.rlim_cur > 96 ? (int)((rl.rlim_cur - 32) / 2) : 16;
 }
 
 static void
@@ -330,6 +331,7 @@ server_free(struct server *s)
 		conn_close(s->conns);
 	close_listeners(s);
 	loop_free(s->loop); /* runs the frees deferred above */
+	conn_mem_pool_free(s);
 	free(s->docroot);
 	stat_cache_free(s->sc);
 	accesslog_flush();
