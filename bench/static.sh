@@ -10,7 +10,9 @@
 # 1), system calls per request (strace -c over one wrk run) and
 # instructions per request (callgrind: the difference between a run of
 # 2*N and of N requests, divided by N, so start-up cost cancels out).
-# Prints a Markdown table. Needs wrk, strace, valgrind, taskset, lighttpd,
+# Then IDLE (default 10000) idle keep-alive connections are held against
+# each server (bench/idle.py) and the server's RSS growth per connection is
+# reported. Prints a Markdown table. Needs wrk, strace, valgrind, taskset, lighttpd,
 # nginx. Servers listen on 127.0.0.1 only and are stopped on exit.
 set -euo pipefail
 
@@ -21,6 +23,7 @@ SECS=${SECS:-10}
 CONNS=${CONNS:-50}
 SIZE=${SIZE:-1024}
 NREQ=${NREQ:-2000}
+IDLE=${IDLE:-10000}
 CPU_CLIENT=${CPU_CLIENT:-0}
 CPU_SERVER=${CPU_SERVER:-1}
 
@@ -28,6 +31,14 @@ for t in wrk strace valgrind taskset lighttpd nginx python3; do
 	command -v "$t" >/dev/null || { echo "bench: $t not found" >&2; exit 1; }
 done
 [ -x "$GH" ] || { echo "bench: $GH missing (run make)" >&2; exit 1; }
+
+FDS=$(ulimit -Hn)
+[ "$FDS" = unlimited ] && FDS=65536
+if [ $((IDLE * 2 + 200)) -gt "$FDS" ]; then
+	echo "bench: IDLE=$IDLE needs a hard fd limit of $((IDLE * 2 + 200))" >&2
+	exit 1
+fi
+ulimit -n "$FDS"
 
 W=$(mktemp -d /tmp/gh-bench.XXXXXX)
 PIDS=()
@@ -51,6 +62,9 @@ server.document-root = "$W/www"
 server.bind = "127.0.0.1"
 server.port = $1
 server.max-keep-alive-requests = 1000000
+server.max-keep-alive-idle = 120
+server.max-fds = $FDS
+server.max-connections = $((IDLE + 100))
 mimetype.assign = (".html" => "text/html")
 EOC
 	echo "$GH -D -f $W/gh-$1.conf"
@@ -63,6 +77,9 @@ server.bind = "127.0.0.1"
 server.port = $1
 server.max-keep-alive-requests = 1000000
 server.errorlog = "$W/lt-$1.err"
+server.max-keep-alive-idle = 120
+server.max-fds = $FDS
+server.max-connections = $((IDLE + 100))
 mimetype.assign = (".html" => "text/html")
 EOC
 	echo "lighttpd -D -f $W/lt-$1.conf"
@@ -77,10 +94,12 @@ worker_processes 1;
 user root;
 error_log $W/ng-$1/error.log;
 pid $W/ng-$1/nginx.pid;
-events { worker_connections 1024; }
+worker_rlimit_nofile $FDS;
+events { worker_connections $((IDLE + 100)); }
 http {
 	access_log off;
 	keepalive_requests 1000000;
+	keepalive_timeout 120s;
 	client_body_temp_path $W/ng-$1;
 	proxy_temp_path $W/ng-$1;
 	fastcgi_temp_path $W/ng-$1;
@@ -176,6 +195,11 @@ for _ in $(seq "$RUNS"); do
 		RPS[$name]+="$(wrk_rps "${PORT[$name]}" "$SECS" | cut -d' ' -f1) "
 	done
 done
+declare -A RSS
+for name in $NAMES; do
+	RSS[$name]=$(python3 "$ROOT/bench/idle.py" "${PORT[$name]}" \
+		"${SPID[$name]}" "$IDLE" | awk '{o=$5; sub(",", "", o); print $(NF-3) " (" o " open)"}')
+done
 for name in $NAMES; do
 	# syscalls: strace the server during one wrk run
 	strace -c -f -p "${SPID[$name]}" -o "$W/st-$name.txt" 2>/dev/null &
@@ -193,11 +217,11 @@ for name in $NAMES; do
 	INSTR[$name]=$(((i2 - i1) / NREQ))
 done
 
-printf '| server | requests/s (median of %s x %ss, %s conns) | syscalls/request | instructions/request |\n' \
-	"$RUNS" "$SECS" "$CONNS"
-printf '|---|---|---|---|\n'
+printf '| server | requests/s (median of %s x %ss, %s conns) | syscalls/request | instructions/request | RSS KiB per idle conn (%s held) |\n' \
+	"$RUNS" "$SECS" "$CONNS" "$IDLE"
+printf '|---|---|---|---|---|\n'
 for name in $NAMES; do
-	printf '| %s | %.0f | %.2f | %d |\n' "$name" \
+	printf '| %s | %.0f | %.2f | %d | %s |\n' "$name" \
 		"$(echo "${RPS[$name]}" | tr ' ' '\n' | grep . | median)" \
-		"${CALLS[$name]}" "${INSTR[$name]}"
+		"${CALLS[$name]}" "${INSTR[$name]}" "${RSS[$name]}"
 done
