@@ -71,9 +71,10 @@ check-format:
 check-purity: all
 	@bash ci/check-purity.sh build
 
-run:
-	@echo "make run arrives with the server core (issue 6): there is no server yet." >&2
-	@exit 1
+# Build, then serve the demo site (demo/gatehouse.conf) on 127.0.0.1:8080 in
+# the foreground; Ctrl-C (SIGINT) stops it gracefully.
+run: all
+	./build/gatehouse -D -f demo/gatehouse.conf
 
 clean:
 	rm -rf build build-asan build-cov build-fuzz build-afl
