@@ -182,9 +182,10 @@ gw_resp_head(struct gw_req *g, const struct cgi_resp *cr, const struct field *f,
 	if (resp_head(c, status, nobody && !r->is_head ? 0 : cr->content_length,
 		    NULL, g->extra) == -1)
 		return 502;
-	if (nobody)
+	if (nobody) {
 		g->discard = 1;
-	else
+		r->body = BODY_NONE;
+	} else
 		r->body = BODY_STREAM;
 	return 0;
 }
