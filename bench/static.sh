@@ -34,8 +34,8 @@ done
 
 FDS=$(ulimit -Hn)
 [ "$FDS" = unlimited ] && FDS=65536
-if [ $((IDLE * 2 + 200)) -gt "$FDS" ]; then
-	echo "bench: IDLE=$IDLE needs a hard fd limit of $((IDLE * 2 + 200))" >&2
+if [ $((IDLE + 200)) -gt "$FDS" ]; then
+	echo "bench: IDLE=$IDLE needs a hard fd limit of $((IDLE + 200))" >&2
 	exit 1
 fi
 ulimit -n "$FDS"

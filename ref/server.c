@@ -122,9 +122,7 @@ fd_budget(long long want)
 		else
 			log_warn("server.max-fds %lld", want);
 	}
-	/* As lighttpd: at most half the descriptors are client sockets, so
-	 * each connection can also open the file it serves. */
-	return rl.rlim_cur > 96 ? (int)((rl.rlim_cur - 32) / 2) : 16;
+	return rl.rlim_cur > (1 << 24) ? (1 << 24) : (int)rl.rlim_cur;
 }
 
 static void
@@ -137,12 +135,28 @@ on_accept(struct loop *l, struct loop_io *io, unsigned ev)
 	conn_accept(lis->srv, lis);
 }
 
+/* Listen on host:port; name is what $SERVER["socket"] compares with
+ * (NULL: "host:port"). A name already listening is not bound twice. */
 static int
-add_listener(struct server *s, const char *host, int port, int backlog)
+add_listener(struct server *s, const char *host, int port, int backlog,
+	const char *name)
 {
 	struct listener *lis;
-	char err[256];
+	char err[256], text[80];
+	size_t i;
 	int fd;
+
+	if (host != NULL && host[0] == '/')
+		snprintf(text, sizeof(text), "%s", host);
+	else
+		snprintf(text, sizeof(text), "%s:%d",
+			host && host[0] ? host : "0.0.0.0", port);
+	if (name == NULL)
+		name = text;
+	for (i = 0; i < s->nlis; i++)
+		if (strcmp(s->lis[i].name, name) == 0 ||
+			strcmp(s->lis[i].name, text) == 0)
+			return 0;
 
 	if (s->nlis == LIMIT_LISTENERS) {
 		log_warnx("more than %d listening sockets", LIMIT_LISTENERS);
@@ -157,11 +171,7 @@ add_listener(struct server *s, const char *host, int port, int backlog)
 	lis->io.fd = fd;
 	lis->io.cb = on_accept;
 	lis->io.data = lis;
-	if (host != NULL && host[0] == '/')
-		snprintf(lis->name, sizeof(lis->name), "%s", host);
-	else
-		snprintf(lis->name, sizeof(lis->name), "%s:%d",
-			host && host[0] ? host : "0.0.0.0", port);
+	snprintf(lis->name, sizeof(lis->name), "%s", name);
 	return loop_io_add(s->loop, &lis->io, LOOP_READ);
 }
 
@@ -179,13 +189,14 @@ add_socket_blocks(struct server *s, int backlog)
 			continue;
 		colon = strrchr(b->pattern, ':');
 		if (b->pattern[0] == '/' || colon == NULL) {
-			if (add_listener(s, b->pattern, 0, backlog) == -1)
+			if (add_listener(s, b->pattern, 0, backlog, NULL) == -1)
 				return -1;
 			continue;
 		}
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - b->pattern),
 			b->pattern);
-		if (add_listener(s, host, atoi(colon + 1), backlog) == -1)
+		if (add_listener(s, host, atoi(colon + 1), backlog,
+			    b->pattern) == -1)
 			return -1;
 	}
 	return 0;
@@ -235,9 +246,15 @@ server_init(struct server *s, struct config *cfg, const char *cwd)
 	}
 	s->conf.tag = global_str(cfg, "server.tag", "gatehouse");
 	fds = fd_budget(global_int(cfg, "server.max-fds"));
+	/* As lighttpd, by default at most half the descriptors are client
+	 * sockets, so each connection can also open the file it serves; an
+	 * explicit server.max-connections may take more (idle keep-alive
+	 * connections hold one each). */
 	s->conf.max_conns = (int)global_int(cfg, "server.max-connections");
-	if (s->conf.max_conns <= 0 || s->conf.max_conns > fds)
-		s->conf.max_conns = fds;
+	if (s->conf.max_conns <= 0)
+		s->conf.max_conns = fds > 96 ? (fds - 32) / 2 : 16;
+	else if (s->conf.max_conns > fds - 32)
+		s->conf.max_conns = fds > 96 ? fds - 32 : 16;
 	s->conf.max_ka_requests =
 		(unsigned)global_int(cfg, "server.max-keep-alive-requests");
 	s->conf.ka_idle =
@@ -283,8 +300,8 @@ server_init(struct server *s, struct config *cfg, const char *cwd)
 	}
 	backlog = (int)global_int(cfg, "server.listen-backlog");
 	bind = global_str(cfg, "server.bind", "");
-	if (add_listener(s, bind, (int)global_int(cfg, "server.port"),
-		    backlog) == -1 ||
+	if (add_listener(s, bind, (int)global_int(cfg, "server.port"), backlog,
+		    NULL) == -1 ||
 		add_socket_blocks(s, backlog) == -1)
 		return -1;
 	s->tick.cb = on_tick;

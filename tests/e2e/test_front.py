@@ -82,10 +82,7 @@ def test_invalid_host_is_400(gh):
 
 
 def test_absolute_form_authority_wins_over_host(gh):
-    srv = gh(extra='$HTTP["host"] == "other" '
-                   '{ server.document-root = "@ROOT@/sub" }'
-             .replace("@ROOT@", "/nonexistent"))
-    # Rendered root is per test; reach the sub dir through the condition.
+    srv = gh()  # to learn the docroot path
     srv.proc.stop()
     srv = gh(extra='$HTTP["host"] == "other" { server.document-root = "%s" }'
              % (srv.docroot + "/sub"))
@@ -301,3 +298,33 @@ def test_write_idle_timeout_closes_client_that_does_not_read(gh):
         pass
     s.close()
     assert got < (32 << 20)
+
+
+def test_server_socket_block_adds_listener_with_own_settings(gh):
+    from harness import free_port
+    port2 = free_port()
+    srv = gh()  # to learn the docroot path
+    srv.proc.stop()
+    srv = gh(extra='$SERVER["socket"] == "127.0.0.1:%d" {\n'
+                   '  server.document-root = "%s/sub"\n}'
+             % (port2, srv.docroot))
+    with socket.create_connection(("127.0.0.1", port2), 5) as s:
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        assert read_to_close(s).endswith(b"sub index\n")
+    assert srv.raw(b"GET / HTTP/1.0\r\n\r\n").endswith(b"<p>home</p>\n")
+
+
+def test_unix_socket_listener(gh):
+    import os
+    srv = gh()
+    path = os.path.join(srv.tmp, "gh.sock")
+    srv.proc.stop()
+    srv = gh(extra='$SERVER["socket"] == "%s" { }' % path)
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(5)
+    s.connect(path)
+    s.sendall(b"GET /a.txt HTTP/1.0\r\n\r\n")
+    assert read_to_close(s).endswith(b"0123456789")
+    s.close()
+    srv.proc.stop()
+    assert not os.path.exists(path)  # removed at exit
