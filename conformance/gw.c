@@ -897,10 +897,28 @@ gw_run(struct gc *g, const struct gw_scn *s, struct gw_ex *ex)
 	(void)net_write_all(cfd, req.p, req.len, g->o->timeout_ms);
 	/* The gateway connects to us, or answers the client by itself. */
 	if (g->lfd >= 0) {
+		long until = ms_now() + g->o->timeout_ms;
 		fds[0] = g->lfd;
 		fds[1] = cfd;
-		if (net_wait_any(fds, 2, g->o->timeout_ms) == 0)
-			bfd = net_accept(g->lfd, 0);
+		while (bfd < 0 && ms_now() < until) {
+			int w = net_wait_any(fds, 2, (int)(until - ms_now()));
+			unsigned char buf[4096];
+			long n;
+			if (w == 0) {
+				bfd = net_accept(g->lfd, 0);
+				continue;
+			}
+			if (w != 1)
+				break;
+			/* An interim 100 Continue: the backend may still come. */
+			n = net_read(cfd, buf, sizeof(buf), 0);
+			if (n <= 0)
+				break;
+			app_buf_add(&ex->c.raw, buf, (size_t)n);
+			cl_parse(&ex->c, is_head_req(s));
+			if (ex->c.have_head)
+				break;
+		}
 	}
 	if (bfd >= 0) {
 		ex->b.accepted = 1;

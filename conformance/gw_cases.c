@@ -418,7 +418,13 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 	case K_EXTRA:
 		if (!need_response(g, ex))
 			break;
-		if (st >= 500)
+		if (!ex->c.framed && !ex->c.closed &&
+			ex->c.framing != HTTP_BODY_CLOSE) {
+			gc_fail(g, "a complete response or a close",
+				"the response stopped short of its framing");
+			break;
+		}
+		if (st >= 500 && !ex->c.have_second)
 			break;
 		if (memmem(ex->c.body.p, ex->c.body.len, "EXTRA", 5) ||
 			memmem(ex->c.raw.p, ex->c.raw.len, "EXTRA", 5))
