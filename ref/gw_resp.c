@@ -44,8 +44,7 @@ dropped(struct slice n)
 	return is(n, "connection") || is(n, "keep-alive") || is(n, "date") ||
 		is(n, "content-length") || is(n, "transfer-encoding") ||
 		is(n, "x-sendfile") || is(n, "x-sendfile2") ||
-		starts(n, "x-lightttpd-") || starts(n, "x-lighttpd-") ||
-		is(n, "server");
+		starts(n, "x-lighttpd-");
 }
 
 static int
