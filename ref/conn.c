@@ -403,8 +403,14 @@ conn_read(struct conn *c)
 		return;
 	}
 	if (n == 0) {
-		/* The client is done; an unfinished request has no one to
-		 * answer it. */
+		/* The client is done sending. Responses still queued for it
+		 * go out first; an unfinished request has no one to answer
+		 * it. */
+		if (c->out.len > 0) {
+			c->close_after = 1;
+			(void)loop_io_mod(c->srv->loop, &c->io, LOOP_WRITE);
+			return;
+		}
 		conn_close(c);
 		return;
 	}

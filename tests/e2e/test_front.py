@@ -328,3 +328,14 @@ def test_unix_socket_listener(gh):
     s.close()
     srv.proc.stop()
     assert not os.path.exists(path)  # removed at exit
+
+
+def test_half_closed_client_still_gets_pipelined_responses(gh):
+    srv = gh()
+    reqs = b"GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n" * 3
+    with srv.connect() as s:
+        s.sendall(reqs)
+        s.shutdown(socket.SHUT_WR)
+        out = parse_all(read_to_close(s))
+    assert [r[0] for r in out] == [200, 200, 200]
+    assert all(len(r[2]) == 102400 for r in out)
