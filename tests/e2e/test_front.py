@@ -339,3 +339,24 @@ def test_half_closed_client_still_gets_pipelined_responses(gh):
         out = parse_all(read_to_close(s))
     assert [r[0] for r in out] == [200, 200, 200]
     assert all(len(r[2]) == 102400 for r in out)
+
+
+def test_loaded_module_without_runtime_support_is_named(gh):
+    srv = gh(extra='server.modules += ("mod_rewrite")')
+    assert "mod_rewrite is loaded, but this gatehouse does not " \
+        "implement it yet" in srv.errlog()
+
+
+def test_gatecheck_http_front_end_cases_pass(gh):
+    import os
+    import subprocess
+    from harness import REPO
+    gc = os.path.join(REPO, "build", "gatecheck")
+    if not os.path.exists(gc):
+        pytest.skip("build/gatecheck not built")
+    srv = gh()
+    r = subprocess.run([gc, "http", "--url", srv.url("/"), "-q"],
+                       capture_output=True, timeout=300)
+    out = (r.stdout + r.stderr).decode("utf-8", "replace")
+    assert r.returncode == 0, out
+    assert " 0 failed" in out, out
