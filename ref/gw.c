@@ -71,6 +71,7 @@ gw_free(void *obj)
 	buf_free(&g->rb);
 	buf_free(&g->head);
 	buf_free(&g->ob);
+	buf_free(&g->cb);
 	free(g->env.vars);
 	free(g->env.mem);
 	free(g->vars_mem);
@@ -152,9 +153,17 @@ gw_arm(struct gw_req *g)
 static size_t
 gw_room(struct gw_req *g)
 {
+	size_t ob;
+
 	if (g->discard)
 		return GW_OB_CAP;
-	return buf_space(g->head_done ? &g->ob : &g->head);
+	if (!g->head_done)
+		return buf_space(&g->head);
+	ob = buf_space(&g->ob);
+	/* Decoded chunked data is never longer than its encoding. */
+	if (g->chunked)
+		return ob > g->cb.len ? ob - g->cb.len : 0;
+	return ob;
 }
 
 static void
@@ -445,6 +454,41 @@ gw_fill(struct conn *c, char *dst, size_t cap)
 	return -2;
 }
 
+/* RFC 9112 §7.1: a chunked body from the app is decoded here, framed
+ * again (or not) for the client by resp.c; trailers are dropped. */
+static void
+gw_dechunk(struct gw_req *g, const char *p, size_t n)
+{
+	if (g->cl_left == 0)
+		return; /* past the last chunk: excess is cut */
+	if (g->cb.data == NULL && buf_init(&g->cb, GW_OB_CAP) == -1) {
+		gw_fail(g, 502, "out of memory for a chunked body");
+		return;
+	}
+	(void)buf_append(&g->cb, p, n);
+	while (g->cb.len > 0) {
+		struct chunked_out o;
+		long k = chunked_decode(
+			&g->chunk, buf_head(&g->cb), g->cb.len, &o);
+
+		if (k < 0) {
+			gw_fail(g, 502, chunked_reason_name(g->chunk.reason));
+			return;
+		}
+		if (k == 0)
+			break;
+		if (o.event == CHUNKED_EV_DATA)
+			(void)buf_append(&g->ob, o.data.p, o.data.len);
+		buf_consume(&g->cb, (size_t)k);
+		if (o.event == CHUNKED_EV_DONE) {
+			g->cl_left = 0;
+			g->cb.len = g->cb.off = 0;
+			return;
+		}
+	}
+	buf_space(&g->cb); /* keep a partial line at the front */
+}
+
 size_t
 gw_on_stdout(struct gw_req *g, const char *p, size_t n)
 {
@@ -454,6 +498,10 @@ gw_on_stdout(struct gw_req *g, const char *p, size_t n)
 		return room;
 	if (g->discard)
 		return n;
+	if (g->head_done && g->chunked) {
+		gw_dechunk(g, p, n);
+		return n;
+	}
 	if (g->head_done) {
 		/* Beyond Content-Length: cut (the connection is never
 		 * reused; one request per connection here anyway). */

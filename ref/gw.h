@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "cgi_env.h"
 #include "codec/cgi_resp.h"
+#include "codec/chunked.h"
 #include "codec/fcgi.h"
 #include "loop.h"
 
@@ -145,7 +146,10 @@ struct gw_req {
 	struct buf head; /* response head being gathered */
 	struct buf ob;   /* body bytes waiting for the client */
 	int head_done, ended, eof, failed, discard;
-	long long cl_left;     /* body bytes still expected; -1 unknown */
+	long long cl_left; /* body bytes still expected; -1 unknown */
+	int chunked;       /* the app sent Transfer-Encoding: chunked */
+	struct chunked chunk;
+	struct buf cb;         /* chunked body bytes not yet decoded */
 	int auth_ok;           /* an authorizer answered 200 */
 	struct field vars[16]; /* its Variable-* for the responder */
 	size_t nvars;

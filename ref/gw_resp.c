@@ -178,7 +178,18 @@ gw_resp_head(struct gw_req *g, const struct cgi_resp *cr, const struct field *f,
 		return xsendfile(g, *xs, status);
 	nobody = r->is_head || status == 204 || status == 304;
 	g->cl_left = cr->content_length;
-	if (resp_head(c, status, nobody && !r->is_head ? 0 : cr->content_length,
+	if (cr->chunked) {
+		struct chunked_opts co;
+
+		chunked_opts_default(&co);
+		chunked_init(&g->chunk, &co);
+		g->chunked = 1;
+		g->cl_left = 1; /* until the last chunk: a cut body closes */
+	}
+	if (resp_head(c, status,
+		    nobody && !r->is_head
+			    ? 0
+			    : (cr->chunked ? -1 : cr->content_length),
 		    NULL, g->extra) == -1)
 		return 502;
 	if (nobody) {
@@ -225,8 +236,10 @@ void
 gw_head_more(struct gw_req *g)
 {
 	static struct field f[CGI_RESP_MAX_FIELDS_DEFAULT];
-	struct cgi_resp_opts o = {
-		CGI_RESP_DETECT_NPH | CGI_RESP_LENIENT_NO_CGI_FIELD, 0};
+	struct cgi_resp_opts o = {CGI_RESP_DETECT_NPH |
+			CGI_RESP_LENIENT_NO_CGI_FIELD |
+			CGI_RESP_ALLOW_TE_CHUNKED,
+		0};
 	struct cgi_resp cr;
 	enum cgi_resp_reason why;
 	int hlen, st;
