@@ -106,15 +106,55 @@ walk_kind(void *ctx, size_t n)
 struct route {
 	struct gw_ext *x;
 	struct slice script, pathinfo;
-	char fs[LIMIT_PATH]; /* docroot + script */
+	char fs[LIMIT_PATH];    /* docroot + script */
+	char upath[LIMIT_PATH]; /* "/dir/" + an index-file name */
 };
+
+/*
+ * CGI-PATH-1 under the request's docroot: the script's length in *path,
+ * or -1. A directory path ending in '/' tries index-file.names, as
+ * lighttpd's mod_indexfile does before mod_fastcgi sees the request, so
+ * "/" runs index.php instead of the static handler serving its source.
+ */
+static long
+physical(struct req *r, struct route *rt, const char **path, size_t *len)
+{
+	struct walk w = {rt->fs, strlen(r->rc.docroot), *path};
+	const struct cfg_value *ix = r->rc.index_names;
+	long split;
+	size_t i;
+
+	if (w.rootlen + *len >= LIMIT_PATH)
+		return -1;
+	memcpy(rt->fs, r->rc.docroot, w.rootlen);
+	split = cgi_path_split_physical(*path, *len, walk_kind, &w);
+	if (split >= 0 || *len == 0 || (*path)[*len - 1] != '/' || ix == NULL)
+		return split;
+	for (i = 0; i < ix->n; i++) {
+		const struct cfg_value *v = &ix->items[i];
+
+		if (v->type != CFG_STRING || v->len == 0 || v->str[0] == '/' ||
+			*len + v->len >= sizeof(rt->upath))
+			continue;
+		memcpy(rt->upath, *path, *len);
+		memcpy(rt->upath + *len, v->str, v->len + 1);
+		w.path = rt->upath;
+		if (walk_kind(&w, *len + v->len) == 1) {
+			*path = rt->upath;
+			*len += v->len;
+			return (long)*len;
+		}
+	}
+	return -1;
+}
 
 static int
 find(struct conn *c, struct gw_conf *gc, enum gw_mode mode, struct route *rt)
 {
 	struct req *r = &c->req;
 	const char *path = r->path;
-	size_t len = r->uri.path.len, i;
+	size_t len = r->uri.path.len, slen = len, i;
+	const char *spath = path;
 	long split = -2;
 
 	for (i = 0; i < gc->nexts; i++) {
@@ -128,21 +168,15 @@ find(struct conn *c, struct gw_conf *gc, enum gw_mode mode, struct route *rt)
 		rt->pathinfo.p = path + len;
 		rt->pathinfo.len = 0;
 		if (h->check_local) {
-			if (split == -2) {
-				struct walk w = {
-					rt->fs, strlen(r->rc.docroot), path};
-
-				memcpy(rt->fs, r->rc.docroot, w.rootlen);
-				split = w.rootlen + len < LIMIT_PATH
-					? cgi_path_split_physical(
-						  path, len, walk_kind, &w)
-					: -1;
-			}
-			if (split < 0 || !ext_match(gc, x, path, (size_t)split))
+			if (split == -2)
+				split = physical(r, rt, &spath, &slen);
+			if (split < 0 ||
+				!ext_match(gc, x, spath, (size_t)split))
 				continue;
+			rt->script.p = spath;
 			rt->script.len = (size_t)split;
-			rt->pathinfo.p = path + split;
-			rt->pathinfo.len = len - (size_t)split;
+			rt->pathinfo.p = spath + split;
+			rt->pathinfo.len = slen - (size_t)split;
 			return 1;
 		}
 		if (!ext_match(gc, x, path, len))
