@@ -515,10 +515,6 @@ frame_reply(struct gc *g, const struct gw_bk *b, const struct gw_scn *s,
 		app_buf_add(o, p, n);
 		return;
 	}
-	if (s->rflags & GR_FCGI_STDERR)
-		put_fcgi(o, REC_STDERR, id, "GC-STDERR-TEXT\n", 15, 0);
-	if (s->rflags & GR_FCGI_OTHERID)
-		put_fcgi(o, REC_STDOUT, id + 1, "GC-OTHER-ID", 11, 0);
 	step = (s->rflags & GR_FCGI_SPLIT) ? 7 : 65535;
 	for (off = 0; off < n; off += step) {
 		size_t k = n - off < step ? n - off : step;
@@ -526,8 +522,13 @@ frame_reply(struct gc *g, const struct gw_bk *b, const struct gw_scn *s,
 				       (unsigned)((8 - k % 8) % 8 + 8) :
 				       0;
 		put_fcgi(o, REC_STDOUT, id, p + off, k, pad);
+		/* After the first record: inside the body, not the head. */
+		if ((s->rflags & GR_FCGI_STDERR) && off == 0)
+			put_fcgi(o, REC_STDERR, id, "GC-STDERR-TEXT\n", 15, 0);
+		if ((s->rflags & GR_FCGI_OTHERID) && off == 0)
+			put_fcgi(o, REC_STDOUT, id + 1, "GC-OTHER-ID", 11, 0);
 		if ((s->rflags & GR_FCGI_BADVER) && off == 0) {
-			unsigned char bad[16];
+			unsigned char bad[32];
 			long k2 = rec_put(bad, sizeof(bad), REC_STDOUT, id,
 				"GC-BADVER", 9, 0);
 			bad[0] = 2;
@@ -934,6 +935,17 @@ gw_run(struct gc *g, const struct gw_scn *s, struct gw_ex *ex)
 	}
 	if (s->act != GA_UPGRADE)
 		cl_pump(g, cfd, &ex->c, is_head_req(s), 0, wait, t0);
+	if (ex->c.have_head && ex->c.framing == HTTP_BODY_NONE &&
+		!ex->c.closed) {
+		/* A body a HEAD/204/304 response must not have shows up
+		   right after the head: linger to catch it. */
+		unsigned char buf[4096];
+		long n = net_read(cfd, buf, sizeof(buf), g->o->timeout_ms / 4);
+		if (n > 0)
+			app_buf_add(&ex->c.raw, buf, (size_t)n);
+		else if (n == 0)
+			ex->c.closed = 1;
+	}
 	if (bfd >= 0)
 		close(bfd);
 	if (s->second && !ex->c.closed && ex->c.have_head && ex->c.framed)

@@ -344,6 +344,16 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			break;
 		}
 		reply_body(g, &w->s, &rb);
+		if (!ex->c.framed && !(ex->c.framing == HTTP_BODY_CLOSE &&
+					     ex->c.closed)) {
+			gc_fail(g, "the backend's body, completely framed",
+				"%zu body bytes, then %s", ex->c.body.len,
+				ex->c.closed ? "a close before the end of "
+					       "the framing" :
+					       "nothing");
+			app_buf_free(&rb);
+			break;
+		}
 		if (ex->c.body.len != rb.len ||
 			memcmp(ex->c.body.p, rb.p, rb.len) != 0) {
 			for (i = 0; i < rb.len && i < ex->c.body.len &&
@@ -1033,32 +1043,38 @@ static const struct gwc table[] = {
 	CASE("GW-FCGI-015", S_FCGI, GC_MUST, "FCGI-STDERR (§5.3)",
 		"FCGI_STDERR output never reaches the client",
 		"not in the body", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK, .rflags = GR_FCGI_STDERR),
+		W(.s = SC(DEF_GET, .reply = OKNOCL, .reply_pattern = 64,
+			  .rflags = GR_FCGI_STDERR),
 			.check = K_RBODY_NOT, .v = "GC-STDERR")),
 	CASE("GW-FCGI-016", S_FCGI, GC_MUST, "FCGI-REC-4 (§3.3)",
 		"padding bytes of STDOUT records are dropped",
 		"the body without padding", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK, .rflags = GR_FCGI_PAD),
+		W(.s = SC(DEF_GET, .reply = OKNOCL, .reply_pattern = 64,
+			  .rflags = GR_FCGI_PAD),
 			.check = K_RBODY)),
 	CASE("GW-FCGI-017", S_FCGI, GC_MUST, "FCGI-STREAM (§3.3)",
 		"a response split into 7-byte STDOUT records is reassembled",
 		"the body", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK, .rflags = GR_FCGI_SPLIT),
+		W(.s = SC(DEF_GET, .reply = OKNOCL, .reply_pattern = 64,
+			  .rflags = GR_FCGI_SPLIT),
 			.check = K_RBODY)),
 	CASE("GW-FCGI-018", S_FCGI, GC_SHOULD, "FCGI-END (§5.5)",
 		"END_REQUEST without the empty STDOUT still ends the response",
 		"the body (PHP does this)", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK, .rflags = GR_FCGI_NOTERM),
+		W(.s = SC(DEF_GET, .reply = OKNOCL, .reply_pattern = 64,
+			  .rflags = GR_FCGI_NOTERM),
 			.check = K_RBODY)),
 	CASE("GW-FCGI-019", S_FCGI, GC_MUST, "FCGI-REC-3 (§3.3)",
 		"STDOUT for another request id never reaches the client",
 		"not in the body", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK, .rflags = GR_FCGI_OTHERID),
+		W(.s = SC(DEF_GET, .reply = OKNOCL, .reply_pattern = 64,
+			  .rflags = GR_FCGI_OTHERID),
 			.check = K_RBODY_NOT, .v = "GC-OTHER-ID")),
 	CASE("GW-FCGI-020", S_FCGI, GC_MUST, "FCGI-REC-2 (§3.3)",
 		"a record with version 2 is not passed on as data",
 		"502, a close, or the record dropped", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK, .rflags = GR_FCGI_BADVER),
+		W(.s = SC(DEF_GET, .reply = OKNOCL, .reply_pattern = 64,
+			  .rflags = GR_FCGI_BADVER),
 			.check = K_NO_LIE)),
 	/* --- SCGI and uwsgi framing --- */
 	CASE("GW-PKT-001", S_PKT, GC_MUST, "SCGI-NETSTRING",
