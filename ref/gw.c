@@ -28,9 +28,6 @@
  * of content, 255 of padding) fits, so a record never has to wait for
  * room that only its own completion would free. */
 #define GW_RB_CAP (8 + 65535 + 255)
-/* Body bytes queued for the client before the backend is paused:
- * lighttpd's 64 KiB back-pressure mark (stream-response-body 2). */
-#define GW_OB_CAP 65536
 /* Largest response head: lighttpd's 65535 (cgi_resp's default). */
 #define GW_HEAD_CAP CGI_RESP_MAX_HEAD_DEFAULT
 /* Connect attempts per request: lighttpd reconnects up to 5 times. */
@@ -140,7 +137,9 @@ gw_arm(struct gw_req *g)
 		secs = g->host->connect_timeout;
 	else if (g->wb.len > 0)
 		secs = g->host->write_timeout;
-	else if (!g->eof)
+	else if (!g->eof && gw_room(g) > 0)
+		/* Paused for a slow client: the client side's write
+		 * timeout governs, not the backend's read timeout. */
 		secs = g->host->read_timeout;
 	if (secs == 0)
 		loop_timer_stop(gw_loop(g), &g->timer);
@@ -150,7 +149,7 @@ gw_arm(struct gw_req *g)
 
 /* Room for response bytes: the head buffer until the head is complete,
  * then the client-side queue. */
-static size_t
+size_t
 gw_room(struct gw_req *g)
 {
 	size_t ob;
@@ -452,82 +451,6 @@ gw_fill(struct conn *c, char *dst, size_t cap)
 	if (g->ended || g->eof)
 		return g->cl_left > 0 ? -1 : 0;
 	return -2;
-}
-
-/* RFC 9112 §7.1: a chunked body from the app is decoded here, framed
- * again (or not) for the client by resp.c; trailers are dropped. */
-static void
-gw_dechunk(struct gw_req *g, const char *p, size_t n)
-{
-	if (g->cl_left == 0)
-		return; /* past the last chunk: excess is cut */
-	if (g->cb.data == NULL && buf_init(&g->cb, GW_OB_CAP) == -1) {
-		gw_fail(g, 502, "out of memory for a chunked body");
-		return;
-	}
-	(void)buf_append(&g->cb, p, n);
-	while (g->cb.len > 0) {
-		struct chunked_out o;
-		long k = chunked_decode(
-			&g->chunk, buf_head(&g->cb), g->cb.len, &o);
-
-		if (k < 0) {
-			gw_fail(g, 502, chunked_reason_name(g->chunk.reason));
-			return;
-		}
-		if (k == 0)
-			break;
-		if (o.event == CHUNKED_EV_DATA)
-			(void)buf_append(&g->ob, o.data.p, o.data.len);
-		buf_consume(&g->cb, (size_t)k);
-		if (o.event == CHUNKED_EV_DONE) {
-			g->cl_left = 0;
-			g->cb.len = g->cb.off = 0;
-			return;
-		}
-	}
-	buf_space(&g->cb); /* keep a partial line at the front */
-}
-
-size_t
-gw_on_stdout(struct gw_req *g, const char *p, size_t n)
-{
-	size_t room = gw_room(g);
-
-	if (p == NULL)
-		return room;
-	if (g->discard)
-		return n;
-	if (g->head_done && g->chunked) {
-		gw_dechunk(g, p, n);
-		return n;
-	}
-	if (g->head_done) {
-		/* Beyond Content-Length: cut (the connection is never
-		 * reused; one request per connection here anyway). */
-		if (g->cl_left >= 0 && (long long)n > g->cl_left)
-			n = (size_t)g->cl_left;
-		if (g->cl_left >= 0)
-			g->cl_left -= (long long)n;
-		(void)buf_append(&g->ob, p, n);
-		return n;
-	}
-	if (buf_append(&g->head, p, n) == -1)
-		return 0;
-	gw_head_more(g);
-	return n;
-}
-
-void
-gw_on_stderr(struct gw_req *g, const char *p, size_t n)
-{
-	char esc[LIMIT_LOG_LINE / 2];
-
-	if (g->detached)
-		return;
-	log_conn(g->c->id, g->c->req.id, "%s backend %s stderr: %s",
-		g->conf->proto->name, g->host->label,
-		log_escape(p, n, esc, sizeof(esc)));
 }
 
 void

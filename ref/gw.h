@@ -31,6 +31,10 @@ struct server;
 struct config;
 struct gw_req;
 
+/* Body bytes queued for the client before the backend is paused:
+ * lighttpd's 64 KiB back-pressure mark (stream-response-body 2). */
+#define GW_OB_CAP 65536
+
 enum gw_mode { GW_RESPONDER = 1, GW_AUTHORIZER = 2 };
 
 /* One backend endpoint. Remote hosts have exactly one (issue 8 adds
@@ -192,6 +196,8 @@ int gw_resp_head(struct gw_req *g, const struct cgi_resp *cr,
 	const struct field *fields, size_t n);
 /* New bytes in g->head: parse, forward 1xx, emit the head when done. */
 void gw_head_more(struct gw_req *g);
+/* gw.c: room for response bytes (the head, then the client queue). */
+size_t gw_room(struct gw_req *g);
 /* gw.c: decide a failure once (the table of spec/gateway.md). */
 void gw_fail(struct gw_req *g, int status, const char *why);
 

@@ -8,6 +8,9 @@
  * from disk under x-sendfile-docroot, and an authorizer's 200 turns its
  * Variable-* fields into variables for the responder, never the client.
  * Integrity: HEAD, 1xx, 204 and 304 responses never carry a body.
+ * The protocol table's unframe() delivers here: gw_on_stdout() (head
+ * bytes, then the body cut at Content-Length or de-chunked, RFC 9112
+ * §6.3/§7.1) and gw_on_stderr() (escaped into the error log).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -230,6 +233,82 @@ forward_1xx(struct gw_req *g, const struct cgi_resp *cr, const struct field *f,
 	hb_put(&h, "\r\n", 2);
 	if (!h.over)
 		buf_commit(&c->out, h.len);
+}
+
+/* RFC 9112 §7.1: a chunked body from the app is decoded here, framed
+ * again (or not) for the client by resp.c; trailers are dropped. */
+static void
+gw_dechunk(struct gw_req *g, const char *p, size_t n)
+{
+	if (g->cl_left == 0)
+		return; /* past the last chunk: excess is cut */
+	if (g->cb.data == NULL && buf_init(&g->cb, GW_OB_CAP) == -1) {
+		gw_fail(g, 502, "out of memory for a chunked body");
+		return;
+	}
+	(void)buf_append(&g->cb, p, n);
+	while (g->cb.len > 0) {
+		struct chunked_out o;
+		long k = chunked_decode(
+			&g->chunk, buf_head(&g->cb), g->cb.len, &o);
+
+		if (k < 0) {
+			gw_fail(g, 502, chunked_reason_name(g->chunk.reason));
+			return;
+		}
+		if (k == 0)
+			break;
+		if (o.event == CHUNKED_EV_DATA)
+			(void)buf_append(&g->ob, o.data.p, o.data.len);
+		buf_consume(&g->cb, (size_t)k);
+		if (o.event == CHUNKED_EV_DONE) {
+			g->cl_left = 0;
+			g->cb.len = g->cb.off = 0;
+			return;
+		}
+	}
+	buf_space(&g->cb); /* keep a partial line at the front */
+}
+
+size_t
+gw_on_stdout(struct gw_req *g, const char *p, size_t n)
+{
+	size_t room = gw_room(g);
+
+	if (p == NULL)
+		return room;
+	if (g->discard)
+		return n;
+	if (g->head_done && g->chunked) {
+		gw_dechunk(g, p, n);
+		return n;
+	}
+	if (g->head_done) {
+		/* Beyond Content-Length: cut (the connection is never
+		 * reused; one request per connection here anyway). */
+		if (g->cl_left >= 0 && (long long)n > g->cl_left)
+			n = (size_t)g->cl_left;
+		if (g->cl_left >= 0)
+			g->cl_left -= (long long)n;
+		(void)buf_append(&g->ob, p, n);
+		return n;
+	}
+	if (buf_append(&g->head, p, n) == -1)
+		return 0;
+	gw_head_more(g);
+	return n;
+}
+
+void
+gw_on_stderr(struct gw_req *g, const char *p, size_t n)
+{
+	char esc[LIMIT_LOG_LINE / 2];
+
+	if (g->detached)
+		return;
+	log_conn(g->c->id, g->c->req.id, "%s backend %s stderr: %s",
+		g->conf->proto->name, g->host->label,
+		log_escape(p, n, esc, sizeof(esc)));
 }
 
 void
