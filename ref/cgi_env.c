@@ -298,10 +298,23 @@ cgi_env_build(const struct cgi_env_in *in, struct cgi_env *e,
 		if (put_field(e, in, i) == -1)
 			goto nospace;
 	}
-	for (i = 0; i < in->nextra; i++)
-		if (put(e, in->extra[i].name.p, in->extra[i].name.len,
-			    in->extra[i].value.p, in->extra[i].value.len) == -1)
+	/* CGI-ENV-HTTP-8: a configured or authorizer variable never
+	 * replaces one the server set, nor poses as a request field. */
+	for (i = 0; i < in->nextra; i++) {
+		const struct field *x = &in->extra[i];
+		size_t j;
+		int taken =
+			x->name.len >= 5 && memcmp(x->name.p, "HTTP_", 5) == 0;
+
+		for (j = 0; j < e->n && !taken; j++)
+			taken = e->vars[j].name.len == x->name.len &&
+				memcmp(e->vars[j].name.p, x->name.p,
+					x->name.len) == 0;
+		if (!taken &&
+			put(e, x->name.p, x->name.len, x->value.p,
+				x->value.len) == -1)
 			goto nospace;
+	}
 	return 0;
 nospace:
 	*why = CGI_ENV_NO_SPACE;

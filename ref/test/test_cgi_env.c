@@ -246,6 +246,23 @@ test_env_extra_variables_appended_last(void **state)
 }
 
 static void
+test_env_extra_cannot_replace_server_variables(void **state)
+{
+	struct field x[] = {{S("SCRIPT_FILENAME"), S("/etc/passwd")},
+		{S("HTTP_HOST"), S("evil")}, {S("OK_VAR"), S("1")}};
+	struct cgi_env_in in = base_in(NULL, 0);
+	enum cgi_env_reason why;
+
+	(void)state;
+	in.extra = x;
+	in.nextra = 3;
+	assert_int_equal(build(&in, &why), 0);
+	assert_var("SCRIPT_FILENAME", "/srv/www/app.php");
+	assert_var("HTTP_HOST", NULL);
+	assert_var("OK_VAR", "1");
+}
+
+static void
 test_env_no_space_is_reported(void **state)
 {
 	struct cgi_env_in in = base_in(NULL, 0);
@@ -356,6 +373,8 @@ main(void)
 		cmocka_unit_test(test_env_underscore_collision_is_400),
 		cmocka_unit_test(test_env_nul_in_value_refused),
 		cmocka_unit_test(test_env_extra_variables_appended_last),
+		cmocka_unit_test(
+			test_env_extra_cannot_replace_server_variables),
 		cmocka_unit_test(test_env_no_space_is_reported),
 		cmocka_unit_test(test_path_prefix_split_as_lighttpd),
 		cmocka_unit_test(
