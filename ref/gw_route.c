@@ -49,7 +49,10 @@ conf_get(struct server *s)
 	}
 	if ((gc = calloc(1, sizeof(*gc))) == NULL)
 		return NULL;
-	if (gw_conf_load(gc, s->cfg, "fastcgi", &gw_fastcgi) == -1) {
+	/* As lighttpd: fastcgi.server does nothing unless mod_fastcgi is
+	 * loaded (an empty conf then). */
+	if (server_has_module(s->cfg, "mod_fastcgi") &&
+		gw_conf_load(gc, s->cfg, "fastcgi", &gw_fastcgi) == -1) {
 		free(gc);
 		return NULL;
 	}
