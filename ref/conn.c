@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mod.h"
 #include "net.h"
 #include "server.h"
 
@@ -235,6 +236,8 @@ static void
 dispatch(struct conn *c)
 {
 	c->state = CONN_WRITE;
+	if (mod_request(c))
+		return;
 	static_handle(c);
 }
 
@@ -245,6 +248,7 @@ finish(struct conn *c)
 	struct req *r = &c->req;
 
 	accesslog_write(c);
+	mod_status_account(r->bytes_out);
 	buf_consume(&c->in, r->body_pos);
 	req_reset(r);
 	c->state = CONN_HEAD;

@@ -49,6 +49,11 @@
 /* Free space an upload dir must keep after a spill (free-space check). */
 #define LIMIT_UPLOAD_RESERVE (64ll << 20)
 
+/* A host name for $HTTP["host"]: a DNS name is at most 253 bytes
+ * (RFC 1035 §2.3.4), a bracketed IPv6 literal far less. Longer names
+ * compare as their first LIMIT_HOST bytes. */
+#define LIMIT_HOST 255
+
 /* A mapped file-system path (document root + decoded URL path + index). */
 #define LIMIT_PATH 4096
 

@@ -12,6 +12,7 @@
  * temp file in server.upload-dirs beyond it.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "codec/host.h"
 #include "log.h"
 #include "server.h"
 
@@ -69,24 +71,36 @@ has_token(struct slice v, const char *tok)
 	return 0;
 }
 
-/* RFC 9110 §7.2 / RFC 3986 §3.2.2 host [":" port]: the bytes we accept. */
+/*
+ * RFC 9110 §7.2 / RFC 3986 §3.2.2: check a Host value (or an absolute
+ * target's authority) with the host codec and narrow *h to the host
+ * itself for routing ($HTTP["host"], SERVER_NAME): without the port and
+ * a trailing dot, lower-cased (RFC 3986 §3.2.2: case-insensitive). The
+ * bytes are lower-cased in place; they are the connection's own input
+ * buffer, and lighttpd hands backends the normalised Host as well.
+ */
 static int
-host_valid(struct slice h)
+host_check(struct slice *h)
 {
+	struct host_port hp;
+	enum host_reason why;
+	char *w;
 	size_t i;
 
-	if (h.len == 0)
-		return 0;
-	for (i = 0; i < h.len; i++) {
-		unsigned char ch = (unsigned char)h.p[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			    (ch >= '0' && ch <= '9') || ch == '-' ||
-			    ch == '.' || ch == ':' || ch == '[' || ch == ']' ||
-			    ch == '_'))
-			return 0;
+	if (host_parse(h->p, h->len, 0, &hp, &why) == -1)
+		return -1;
+	if (hp.kind == HOST_IPV6) {
+		hp.host.p--; /* keep the brackets: "[::1]" */
+		hp.host.len += 2;
+	} else if (hp.host.len > 1 && hp.host.p[hp.host.len - 1] == '.') {
+		hp.host.len--;
 	}
-	return 1;
+	w = (char *)(uintptr_t)hp.host.p;
+	for (i = 0; i < hp.host.len; i++)
+		if (w[i] >= 'A' && w[i] <= 'Z')
+			w[i] = (char)(w[i] + 32);
+	*h = hp.host;
+	return 0;
 }
 
 const struct slice *
@@ -176,8 +190,8 @@ scan_fields(struct conn *c)
 		return fail(c, 400, "more than one Host");
 	if (hosts == 0 && r->version == 11 && r->h1.form != H1_FORM_ABSOLUTE)
 		return fail(c, 400, "HTTP/1.1 without Host");
-	if (hosts == 1 && !host_valid(r->host) &&
-		r->h1.form != H1_FORM_ABSOLUTE)
+	if (hosts == 1 && r->h1.form != H1_FORM_ABSOLUTE &&
+		host_check(&r->host) == -1)
 		return fail(c, 400, "invalid Host");
 	/* RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only on request. */
 	r->keep_alive = r->version == 11 ? !conn_close : conn_ka && !conn_close;
@@ -264,8 +278,15 @@ req_head(struct conn *c)
 		return 1;
 	}
 	path = r->h1.target;
-	if (r->h1.form == H1_FORM_ABSOLUTE && split_absolute(r, &path) == -1)
-		return fail(c, 400, "bad absolute-form target");
+	if (r->h1.form == H1_FORM_ABSOLUTE) {
+		if (split_absolute(r, &path) == -1)
+			return fail(c, 400, "bad absolute-form target");
+		/* RFC 9110 §4.2.4: no userinfo in an http(s) URI. */
+		if (memchr(r->host.p, '@', r->host.len) != NULL)
+			return fail(c, 400, "userinfo in absolute-form target");
+		if (host_check(&r->host) == -1)
+			return fail(c, 400, "invalid authority");
+	}
 	if (path.len == 0) {
 		path.p = "/";
 		path.len = 1;

@@ -16,6 +16,7 @@
 
 #include "httputil.h"
 #include "log.h"
+#include "mod.h"
 #include "server.h"
 
 static const struct {
@@ -23,6 +24,8 @@ static const struct {
 	const char *text;
 } reasons[] = {{100, "Continue"}, {200, "OK"}, {204, "No Content"},
 	{206, "Partial Content"}, {301, "Moved Permanently"}, {302, "Found"},
+	{303, "See Other"}, {307, "Temporary Redirect"},
+	{308, "Permanent Redirect"},
 	{304, "Not Modified"}, {400, "Bad Request"}, {403, "Forbidden"},
 	{404, "Not Found"}, {405, "Method Not Allowed"},
 	{408, "Request Timeout"}, {411, "Length Required"},
@@ -99,7 +102,9 @@ resp_head(struct conn *c, int status, long long len, const char *type,
 	hb_put(&h, "\r\n", 2);
 	if (type != NULL)
 		hb_field(&h, "Content-Type", type);
-	if (extra != NULL)
+	if (status >= 200 && (r->resp_add != NULL || r->resp_set != NULL))
+		mod_setenv_response(r->resp_add, r->resp_set, extra, &h);
+	else if (extra != NULL)
 		hb_str(&h, extra);
 	if (no_body_status(status)) {
 		/* RFC 9110 §8.6: no Content-Length on 1xx, 204 or 304 */

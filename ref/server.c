@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mod.h"
 #include "net.h"
 #include "server.h"
 #include "stat_cache.h"
@@ -231,26 +232,6 @@ server_has_module(const struct config *cfg, const char *name)
 	return 0;
 }
 
-/*
- * Modules the configuration language accepts (issue 6) whose request-time
- * behaviour the server core does not have yet. Loading one is said once at
- * start, never silently ignored.
- */
-static void
-warn_unimplemented(const struct config *cfg)
-{
-	static const char *const later[] = {"mod_alias", "mod_redirect",
-		"mod_rewrite", "mod_setenv", "mod_status"};
-	size_t i;
-
-	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
-		if (server_has_module(cfg, later[i]))
-			log_warnx("%s is loaded, but this gatehouse does not "
-				  "implement it yet: its settings have no "
-				  "effect",
-				later[i]);
-}
-
 int
 server_init(struct server *s, struct config *cfg, const char *cwd)
 {
@@ -264,7 +245,7 @@ server_init(struct server *s, struct config *cfg, const char *cwd)
 		log_warn("event loop");
 		return -1;
 	}
-	warn_unimplemented(cfg);
+	mod_status_start(loop_wall(s->loop));
 	s->conf.tag = global_str(cfg, "server.tag", "gatehouse");
 	fds = fd_budget(global_int(cfg, "server.max-fds"));
 	/* As lighttpd, by default at most half the descriptors are client

@@ -31,6 +31,7 @@ struct rconf {
 	const struct cfg_value *mimetypes;    /* CFG_ARRAY or NULL */
 	const struct cfg_value *exclude_exts; /* CFG_ARRAY or NULL */
 	const struct cfg_value *deny;         /* url.access-deny */
+	const struct cfg_value *alias;        /* alias.url (mod_alias) */
 	int dirlist, etags, follow_symlink, ranges, hide_dotfiles;
 };
 
@@ -77,6 +78,9 @@ struct req {
 	int keep_alive;
 	int expect_continue;
 	int is_head;
+	/* Host (or the absolute-form authority) as host_parse checked it:
+	 * lower-cased in place, without port or trailing dot; an IPv6
+	 * literal keeps its brackets. */
 	struct slice host;
 	struct slice referer, user_agent;
 	struct slice range, if_none_match, if_modified_since;
@@ -102,6 +106,9 @@ struct req {
 	void (*fill_free)(void *state);
 	long long bytes_out;
 	time_t start;
+	/* mod_setenv, for the final URL (config-owned hashes, or NULL). */
+	const struct cfg_value *resp_add, *resp_set, *env_add, *env_set;
+	int setenv_done; /* request fields added (once per request) */
 	/* In the connection's pooled block (struct conn_mem) while a request
 	 * is in progress; written before they are read (by the h1 and uri
 	 * codecs), so a new request clears only the members above:

@@ -18,6 +18,7 @@
 
 #include "httputil.h"
 #include "log.h"
+#include "mod.h"
 #include "server.h"
 #include "stat_cache.h"
 
@@ -67,6 +68,9 @@ rconf_fill(struct rconf *rc, struct cfg_eval *ev, const struct config *cfg,
 	rc->exclude_exts =
 		array_or_null(pick(ev, cfg, "static-file.exclude-extensions"));
 	rc->deny = array_or_null(pick(ev, cfg, "url.access-deny"));
+	rc->alias = server_has_module(cfg, "mod_alias")
+		? array_or_null(pick(ev, cfg, "alias.url"))
+		: NULL;
 	rc->dirlist = pick_bool(ev, cfg, "dir-listing.activate") ||
 		pick_bool(ev, cfg, "server.dir-listing");
 	rc->etags = pick_bool(ev, cfg, "static-file.etags");
@@ -353,6 +357,7 @@ static_handle(struct conn *c)
 	struct sc_entry *e;
 	struct stat st;
 	size_t rootlen, flen;
+	long n;
 
 	r->body = BODY_NONE;
 	switch (r->h1.method_id) {
@@ -372,14 +377,13 @@ static_handle(struct conn *c)
 		answer(c, 403);
 		return;
 	}
-	rootlen = strlen(r->rc.docroot);
-	flen = rootlen + r->uri.path.len;
-	if (flen + 1 >= sizeof(fs)) {
-		answer(c, 414);
+	n = mod_alias_physical(r->path, r->uri.path.len, r->rc.alias,
+		r->rc.docroot, fs, sizeof(fs), &rootlen);
+	if (n < 0) {
+		answer(c, n == -1 ? 414 : 403);
 		return;
 	}
-	memcpy(fs, r->rc.docroot, rootlen);
-	memcpy(fs + rootlen, r->path, r->uri.path.len + 1);
+	flen = (size_t)n;
 	if ((e = cached_stat(c, fs, flen)) == NULL) {
 		if (errno == EACCES) {
 			answer(c, 403);
