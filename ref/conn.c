@@ -344,6 +344,7 @@ conn_run(struct conn *c)
 			}
 			if (c->close_after) {
 				accesslog_write(c);
+				mod_status_account(c->req.bytes_out);
 				linger(c);
 				return;
 			}
