@@ -147,10 +147,11 @@ mod_request(struct conn *c)
 			return answer(c, 500);
 		rc = mod_rewrite_uri(c, &me, &st);
 		if (rc == MOD_GO_ON) {
+			/* setenv first: its response fields go on a redirect
+			 * or a status page too. */
+			mod_setenv_request(c, &me);
 			if (mod_redirect(c, &me) || mod_status(c, &me))
 				rc = MOD_ANSWERED;
-			else
-				mod_setenv_request(c, &me);
 		}
 		if (rc == MOD_GO_ON)
 			rc = mod_rewrite_physical(c, &me, &st);

@@ -24,9 +24,8 @@ static const struct {
 	const char *text;
 } reasons[] = {{100, "Continue"}, {200, "OK"}, {204, "No Content"},
 	{206, "Partial Content"}, {301, "Moved Permanently"}, {302, "Found"},
-	{303, "See Other"}, {307, "Temporary Redirect"},
-	{308, "Permanent Redirect"},
-	{304, "Not Modified"}, {400, "Bad Request"}, {403, "Forbidden"},
+	{303, "See Other"}, {304, "Not Modified"}, {307, "Temporary Redirect"},
+	{308, "Permanent Redirect"}, {400, "Bad Request"}, {403, "Forbidden"},
 	{404, "Not Found"}, {405, "Method Not Allowed"},
 	{408, "Request Timeout"}, {411, "Length Required"},
 	{413, "Payload Too Large"}, {414, "URI Too Long"},

@@ -133,7 +133,9 @@ has_suffix(const char *p, size_t len, const struct cfg_value *list)
 	for (i = 0; list != NULL && i < list->n; i++) {
 		const struct cfg_value *v = &list->items[i];
 
-		if (v->type == CFG_STRING && v->len <= len && v->len > 0 &&
+		/* An empty suffix matches everything, as in lighttpd
+		 * (url.access-deny = ("") denies all). */
+		if (v->type == CFG_STRING && v->len <= len &&
 			memcmp(p + len - v->len, v->str, v->len) == 0)
 			return 1;
 	}
