@@ -21,11 +21,11 @@ enum gc_proto {
 	GC_FCGI = 1,
 	GC_SCGI = 2,
 	GC_UWSGI = 4,
-	GC_HTTP = 8, /* gateway mode: HTTP reverse proxy */
-	GC_CGI = 16, /* gateway mode: CGI (gatecheck is the program) */
+	GC_HTTP = 8,  /* gateway mode: HTTP reverse proxy */
+	GC_CGI = 16,  /* gateway mode: CGI (gatecheck is the program) */
 	GC_FRONT = 32 /* http mode: an HTTP front end */
 };
-#define GC_GW_ALL   (GC_FCGI | GC_SCGI | GC_UWSGI | GC_HTTP | GC_CGI)
+#define GC_GW_ALL    (GC_FCGI | GC_SCGI | GC_UWSGI | GC_HTTP | GC_CGI)
 #define GC_GW_CGIFAM (GC_FCGI | GC_SCGI | GC_UWSGI | GC_CGI)
 
 #define GC_PROBE 1 /* case needs a probe (--script or --path) */
@@ -47,12 +47,12 @@ struct gc_case {
 #define GC_MAX_PARAMS 32
 
 struct gc_opts {
-	const char *mode;  /* "fastcgi", "scgi", "uwsgi", "gateway", "http" */
+	const char *mode;    /* "fastcgi", "scgi", "uwsgi", "gateway", "http" */
 	const char *gwproto; /* gateway mode: fastcgi|scgi|uwsgi|http|cgi */
 	const char *url;     /* gateway and http mode: where to send requests */
 	const char *backend; /* gateway mode: where gatecheck listens */
 	const char *print_config; /* lighttpd|nginx|gatehouse */
-	const char *root;    /* --print-config: document root and temp dir */
+	const char *root;  /* --print-config: document root and temp dir */
 	const char *addr;  /* unix:/path or host:port */
 	const char *spawn; /* command line, run with the socket on fd 0 */
 	const char *script;
@@ -81,8 +81,8 @@ struct gc {
 	char spawn_dir[128];
 	unsigned respawns;
 	/* gateway and http mode state (gw.c) */
-	int lfd;             /* backend listener, -1 when none */
-	char host[128];      /* URL host, port and path prefix */
+	int lfd;        /* backend listener, -1 when none */
+	char host[128]; /* URL host, port and path prefix */
 	char port[16];
 	char prefix[256];
 	/* the current case's result */

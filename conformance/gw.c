@@ -20,8 +20,8 @@
 #include "pkt.h"
 #include "rec.h"
 
-#define UP_C2B "GC-UPGRADE-CLIENT-TO-BACKEND"
-#define UP_B2C "GC-UPGRADE-BACKEND-TO-CLIENT"
+#define UP_C2B      "GC-UPGRADE-CLIENT-TO-BACKEND"
+#define UP_B2C      "GC-UPGRADE-BACKEND-TO-CLIENT"
 #define SECOND_BODY "second"
 
 static long
@@ -105,23 +105,15 @@ gw_expand(const struct gc *g, const char *t, char *dst, size_t cap)
 		const char *ins = NULL;
 		if (*t == '%' && t[1]) {
 			switch (t[1]) {
-			case 'P':
-				ins = g->prefix;
-				break;
+			case 'P': ins = g->prefix; break;
 			case 'A':
 				snprintf(tmp, sizeof(tmp), "%s:%s", g->host,
 					g->port);
 				ins = tmp;
 				break;
-			case 'h':
-				ins = g->host;
-				break;
-			case 'p':
-				ins = g->port;
-				break;
-			case '%':
-				ins = "%";
-				break;
+			case 'h': ins = g->host; break;
+			case 'p': ins = g->port; break;
+			case '%': ins = "%"; break;
 			}
 		}
 		if (ins == NULL) {
@@ -161,9 +153,9 @@ build_request(struct gc *g, const struct gw_scn *s, struct app_buf *out)
 		app_buf_add(out, body, s->body_pattern);
 	} else {
 		for (off = 0; off < s->body_pattern; off += 1000) {
-			size_t n = s->body_pattern - off < 1000 ?
-					   s->body_pattern - off :
-					   1000;
+			size_t n = s->body_pattern - off < 1000
+				? s->body_pattern - off
+				: 1000;
 			snprintf(lenbuf, sizeof(lenbuf), "%zx\r\n", n);
 			app_buf_add(out, lenbuf, strlen(lenbuf));
 			app_buf_add(out, body + off, n);
@@ -224,7 +216,7 @@ parse_fcgi(struct gw_bk *b)
 			if (r.type == REC_BEGIN_REQUEST && r.clen == 8) {
 				unsigned k;
 				b->role = (unsigned)r.content[0] << 8 |
-					  r.content[1];
+					r.content[1];
 				b->flags = r.content[2];
 				for (k = 3; k < 8; k++)
 					if (r.content[k])
@@ -276,8 +268,9 @@ fcgi_env(struct gw_bk *b)
 		off += (size_t)n;
 	}
 	if (off < b->params.len)
-		bk_err(b, "PARAMS stream does not decode as name-value pairs "
-			  "(FastCGI §3.4): %s",
+		bk_err(b,
+			"PARAMS stream does not decode as name-value pairs "
+			"(FastCGI §3.4): %s",
 			rec_strerror(e));
 }
 
@@ -334,8 +327,8 @@ parse_scgi(struct gw_bk *b, int cgi)
 		b->perr != PKT_E_COMMA && b->perr != PKT_E_PAIR)
 		b->err[0] = '\0'; /* readable: PKT cases judge the rest */
 	b->env.n = 0;
-	while ((k = pkt_scgi_pair_next(pl + off, plen - off, &nm, &nl, &v,
-			&vl)) > 0) {
+	while ((k = pkt_scgi_pair_next(
+			pl + off, plen - off, &nm, &nl, &v, &vl)) > 0) {
 		off += (size_t)k;
 		if (nl == 14 && memcmp(nm, "CONTENT_LENGTH", 14) == 0 &&
 			cl == 0)
@@ -343,7 +336,8 @@ parse_scgi(struct gw_bk *b, int cgi)
 		if (cgi) {
 			/* gw_cgi.c's framing: CONTENT_LENGTH (stdin bytes)
 			   first, SCGI last, the real one renamed. */
-			if ((nl == 14 && memcmp(nm, "CONTENT_LENGTH", 14) == 0) ||
+			if ((nl == 14 &&
+				    memcmp(nm, "CONTENT_LENGTH", 14) == 0) ||
 				(nl == 4 && memcmp(nm, "SCGI", 4) == 0))
 				continue;
 			if (nl == 17 &&
@@ -421,8 +415,8 @@ parse_http(struct gw_bk *b)
 		unsigned char *tmp = malloc(b->raw.len - (size_t)n + 1);
 		if (tmp == NULL)
 			exit(2);
-		m = http_chunked(b->raw.p + n, b->raw.len - (size_t)n, tmp,
-			&olen, 0);
+		m = http_chunked(
+			b->raw.p + n, b->raw.len - (size_t)n, tmp, &olen, 0);
 		if (m == 0) {
 			free(tmp);
 			return;
@@ -451,18 +445,10 @@ bk_parse(struct gc *g, struct gw_bk *b)
 			fcgi_env(b);
 		}
 		break;
-	case GC_SCGI:
-		parse_scgi(b, 0);
-		break;
-	case GC_CGI:
-		parse_scgi(b, 1);
-		break;
-	case GC_UWSGI:
-		parse_uwsgi(b);
-		break;
-	default:
-		parse_http(b);
-		break;
+	case GC_SCGI: parse_scgi(b, 0); break;
+	case GC_CGI: parse_scgi(b, 1); break;
+	case GC_UWSGI: parse_uwsgi(b); break;
+	default: parse_http(b); break;
 	}
 }
 
@@ -493,8 +479,8 @@ bk_read(struct gc *g, int fd, struct gw_bk *b, int head_only)
 /* ---- the backend side: answer ---- */
 
 static void
-put_fcgi(struct app_buf *o, unsigned type, unsigned id, const void *p,
-	size_t n, unsigned plen)
+put_fcgi(struct app_buf *o, unsigned type, unsigned id, const void *p, size_t n,
+	unsigned plen)
 {
 	unsigned char rec[8 + 65535 + 255];
 	long k = rec_put(rec, sizeof(rec), type, id, p, n, plen);
@@ -518,9 +504,9 @@ frame_reply(struct gc *g, const struct gw_bk *b, const struct gw_scn *s,
 	step = (s->rflags & GR_FCGI_SPLIT) ? 7 : 65535;
 	for (off = 0; off < n; off += step) {
 		size_t k = n - off < step ? n - off : step;
-		unsigned pad = (s->rflags & GR_FCGI_PAD) ?
-				       (unsigned)((8 - k % 8) % 8 + 8) :
-				       0;
+		unsigned pad = (s->rflags & GR_FCGI_PAD)
+			? (unsigned)((8 - k % 8) % 8 + 8)
+			: 0;
 		put_fcgi(o, REC_STDOUT, id, p + off, k, pad);
 		/* After the first record: inside the body, not the head. */
 		if ((s->rflags & GR_FCGI_STDERR) && off == 0)
@@ -545,8 +531,8 @@ frame_reply(struct gc *g, const struct gw_bk *b, const struct gw_scn *s,
 
 /* The scenario's reply as the protocol's response stream (unframed). */
 static void
-reply_bytes(struct gc *g, const struct gw_scn *s, const char *tmpl,
-	size_t pat, struct app_buf *o)
+reply_bytes(struct gc *g, const struct gw_scn *s, const char *tmpl, size_t pat,
+	struct app_buf *o)
 {
 	char t[8192], *p;
 	unsigned char *body;
@@ -628,8 +614,8 @@ cl_parse(struct gw_cl *c, int head_req)
 	c->framed = 0;
 	c->body.len = 0;
 	for (;;) {
-		n = http_read_head(c->raw.p + off, c->raw.len - off, 0,
-			&c->head, &e);
+		n = http_read_head(
+			c->raw.p + off, c->raw.len - off, 0, &c->head, &e);
 		if (n <= 0)
 			return;
 		/* 1xx other than 101 are interim (RFC 9110 §15.2) */
@@ -658,8 +644,8 @@ cl_parse(struct gw_cl *c, int head_req)
 		unsigned char *tmp = malloc(c->raw.len - off + 1);
 		if (tmp == NULL)
 			exit(2);
-		m = http_chunked(c->raw.p + off, c->raw.len - off, tmp, &olen,
-			1);
+		m = http_chunked(
+			c->raw.p + off, c->raw.len - off, tmp, &olen, 1);
 		app_buf_add(&c->body, tmp, olen);
 		c->framed = m > 0;
 		c->end = m > 0 ? off + (size_t)m : c->raw.len;
@@ -735,9 +721,10 @@ backend_answer(struct gc *g, int bfd, struct gw_ex *ex, int cfd, long t0)
 
 	if (s->act == GA_UPGRADE && !upgrade_asked(g, &ex->b)) {
 		/* The gateway did not pass the upgrade on: answer plainly. */
-		static const struct gw_scn plain = {.reply =
-			"Status: 200 OK\r\nContent-Type: text/plain\r\n"
-			"Content-Length: 2\r\n\r\nno"};
+		static const struct gw_scn plain = {
+			.reply =
+				"Status: 200 OK\r\nContent-Type: text/plain\r\n"
+				"Content-Length: 2\r\n\r\nno"};
 		reply_bytes(g, &plain, plain.reply, 0, &r);
 		frame_reply(g, &ex->b, &plain, r.p, r.len, 1, &o);
 		bk_send(g, bfd, o.p, o.len);
@@ -750,10 +737,10 @@ backend_answer(struct gc *g, int bfd, struct gw_ex *ex, int cfd, long t0)
 	switch (s->act) {
 	case GA_DIE_EARLY:
 	case GA_DIE_READING:
-	case GA_HANG:
-		break;
+	case GA_HANG: break;
 	case GA_GARBAGE:
-		bk_send(g, bfd, "\x17\x03\x03garbage\0\xff\r\n\r\nnot the protocol",
+		bk_send(g, bfd,
+			"\x17\x03\x03garbage\0\xff\r\n\r\nnot the protocol",
 			32);
 		break;
 	case GA_DIE_MID:
@@ -782,8 +769,8 @@ backend_answer(struct gc *g, int bfd, struct gw_ex *ex, int cfd, long t0)
 		cl_pump(g, cfd, &ex->c, 0, 0, g->o->timeout_ms, t0);
 		if (!ex->c.have_head || ex->c.head.status != 101)
 			break;
-		(void)net_write_all(cfd, UP_C2B, strlen(UP_C2B),
-			g->o->timeout_ms);
+		(void)net_write_all(
+			cfd, UP_C2B, strlen(UP_C2B), g->o->timeout_ms);
 		while ((n = net_read(bfd, buf, sizeof(buf), g->o->timeout_ms)) >
 			0) {
 			app_buf_add(&up.raw, buf, (size_t)n);
@@ -821,9 +808,9 @@ backend_answer(struct gc *g, int bfd, struct gw_ex *ex, int cfd, long t0)
 static void
 second_exchange(struct gc *g, int cfd, struct gw_ex *ex, long t0)
 {
-	static const struct gw_scn again = {.reply =
-		"Status: 200 OK\r\nContent-Type: text/plain\r\n"
-		"Content-Length: 6\r\n\r\n" SECOND_BODY};
+	static const struct gw_scn again = {
+		.reply = "Status: 200 OK\r\nContent-Type: text/plain\r\n"
+			 "Content-Length: 6\r\n\r\n" SECOND_BODY};
 	struct app_buf req = {0}, r = {0};
 	struct gw_bk b2;
 	struct gw_cl c2;
@@ -884,8 +871,7 @@ gw_run(struct gc *g, const struct gw_scn *s, struct gw_ex *ex)
 		return;
 	}
 	if (getsockname(cfd, (struct sockaddr *)&ss, &sl) == 0)
-		ex->client_port = ntohs(
-			((struct sockaddr_in *)&ss)->sin_port);
+		ex->client_port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	gc_trace(g, "client -> gateway: %zu bytes", req.len);
 	if (g->o->verbose > 1)
 		gc_hexdump(g, "C>", req.p, req.len);

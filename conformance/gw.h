@@ -30,13 +30,13 @@ enum gw_act {
 };
 
 /* Protocol-level variations of a reply (bits). */
-#define GR_FCGI_PAD    1  /* STDOUT records padded to 8 bytes */
-#define GR_FCGI_SPLIT  2  /* one STDOUT record per 7 bytes */
-#define GR_FCGI_NOTERM 4  /* END_REQUEST without the empty STDOUT */
-#define GR_FCGI_STDERR 8  /* also an FCGI_STDERR record */
+#define GR_FCGI_PAD     1  /* STDOUT records padded to 8 bytes */
+#define GR_FCGI_SPLIT   2  /* one STDOUT record per 7 bytes */
+#define GR_FCGI_NOTERM  4  /* END_REQUEST without the empty STDOUT */
+#define GR_FCGI_STDERR  8  /* also an FCGI_STDERR record */
 #define GR_FCGI_OTHERID 16 /* also a STDOUT record for another request id */
-#define GR_FCGI_BADVER 32 /* a record with version 2 in the middle */
-#define GR_HTTP_RAW    64 /* HTTP backend: send the reply bytes as they are */
+#define GR_FCGI_BADVER  32 /* a record with version 2 in the middle */
+#define GR_HTTP_RAW     64 /* HTTP backend: send the reply bytes as they are */
 
 /* A scenario: the request the client sends and how the backend answers. */
 struct gw_scn {
@@ -59,9 +59,9 @@ struct gw_scn {
 
 /* What the backend received. */
 struct gw_bk {
-	int accepted;  /* the gateway connected */
-	int complete;  /* a whole request arrived */
-	int eof;       /* the gateway closed its side */
+	int accepted;          /* the gateway connected */
+	int complete;          /* a whole request arrived */
+	int eof;               /* the gateway closed its side */
 	struct app_buf raw;    /* every byte, as sent */
 	struct app_buf params; /* FastCGI PARAMS stream, concatenated */
 	struct app_buf body;   /* request body, decoded */
@@ -90,9 +90,9 @@ struct gw_cl {
 	int framed;  /* body ended by its framing (CL reached / last chunk) */
 	int framing; /* enum http_framing of the response */
 	size_t body_start;
-	size_t end; /* offset after the framed response */
-	long ms_head, ms_total;  /* when the head arrived, when done */
-	size_t streamed;         /* body bytes seen before the backend ended */
+	size_t end;             /* offset after the framed response */
+	long ms_head, ms_total; /* when the head arrived, when done */
+	size_t streamed;        /* body bytes seen before the backend ended */
 	/* second response on the same connection */
 	int have_second;
 	struct http_head head2;

@@ -60,19 +60,21 @@ struct gwc {
 };
 
 /* ---- requests and replies ---- */
-#define HOST    "Host: %A\r\n"
-#define CLOSE   "Connection: close\r\n"
-#define GET(t)  "GET %P" t " HTTP/1.1\r\n" HOST CLOSE "\r\n"
+#define HOST       "Host: %A\r\n"
+#define CLOSE      "Connection: close\r\n"
+#define GET(t)     "GET %P" t " HTTP/1.1\r\n" HOST CLOSE "\r\n"
 #define GETH(t, h) "GET %P" t " HTTP/1.1\r\n" HOST CLOSE h "\r\n"
-#define POST(t, h)                                                           \
-	"POST %P" t " HTTP/1.1\r\n" HOST CLOSE                               \
-	"Content-Type: application/octet-stream\r\nContent-Length: %L\r\n" h \
+#define POST(t, h)                                                             \
+	"POST %P" t " HTTP/1.1\r\n" HOST CLOSE                                 \
+	"Content-Type: application/octet-stream\r\nContent-Length: %L\r\n" h   \
 	"\r\n"
-#define POSTC(t)                                                             \
-	"POST %P" t " HTTP/1.1\r\n" HOST CLOSE                               \
-	"Content-Type: application/octet-stream\r\n"                         \
+#define POSTC(t)                                                               \
+	"POST %P" t " HTTP/1.1\r\n" HOST CLOSE                                 \
+	"Content-Type: application/octet-stream\r\n"                           \
 	"Transfer-Encoding: chunked\r\n\r\n"
-#define OK      "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %L\r\n\r\n"
+#define OK                                                                     \
+	"Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "       \
+	"%L\r\n\r\n"
 #define OKNOCL  "Status: 200 OK\r\nContent-Type: text/plain\r\n\r\n"
 #define DEF_GET GET("/info/x?a=1&b=%%20c")
 
@@ -133,8 +135,8 @@ need_response(struct gc *g, const struct gw_ex *ex)
 	if (ex->c.have_head)
 		return 1;
 	gc_fail(g, "an HTTP response",
-		ex->c.timedout ? "no response within the timeout: %s" :
-				 "connection closed: %s",
+		ex->c.timedout ? "no response within the timeout: %s"
+			       : "connection closed: %s",
 		app_show(ex->c.raw.p, ex->c.raw.len, b, sizeof(b)));
 	return 0;
 }
@@ -193,8 +195,8 @@ check_env(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 	case K_ENV_NOT:
 	case K_ENV_REJECT_NOT:
 		if (v && memmem(v, vl, want, strlen(want)) != NULL)
-			gc_fail(g, "no attacker-controlled value",
-				"%s=%s", w->k, got);
+			gc_fail(g, "no attacker-controlled value", "%s=%s",
+				w->k, got);
 		break;
 	case K_ENV_UNSET_IF:
 		if (v && gw_env(ex, w->v, NULL) == NULL)
@@ -226,8 +228,7 @@ check_env(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 				return;
 			}
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -249,8 +250,7 @@ check_body(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 		return;
 	if (w->check == K_BODY_EMPTY) {
 		if (ex->b.body.len)
-			gc_fail(g, "no body", "%zu body bytes",
-				ex->b.body.len);
+			gc_fail(g, "no body", "%zu body bytes", ex->b.body.len);
 		return;
 	}
 	want = malloc(w->s.body_pattern + 1);
@@ -312,13 +312,14 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 	case K_HDR_COUNT:
 		if (need_response(g, ex) &&
 			http_count(&ex->c.head, w->k) != (unsigned)atoi(want))
-			gc_fail(g, want, "%u %s fields", http_count(
-				&ex->c.head, w->k), w->k);
+			gc_fail(g, want, "%u %s fields",
+				http_count(&ex->c.head, w->k), w->k);
 		break;
 	case K_HDR_NOFOLD:
 		if (ex->c.have_head && (ex->c.head.problems & HTTP_P_FOLD))
-			gc_fail(g, "obs-fold removed or the response refused "
-				   "(RFC 9112 §5.2)",
+			gc_fail(g,
+				"obs-fold removed or the response refused "
+				"(RFC 9112 §5.2)",
 				"a folded line reached the client");
 		else if (ex->c.have_head && st < 500 &&
 			(f = http_field(&ex->c.head, "X-Gc-Fold", 0)) &&
@@ -332,6 +333,13 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 		break;
 	case K_RBODY:
 	case K_RBODY_NOT:
+		if (w->check == K_RBODY_NOT && !ex->c.have_head &&
+			ex->c.closed) {
+			gc_warn(g, "200 without it",
+				"connection closed without a response (treated "
+				"as an error)");
+			break;
+		}
 		if (!need_response(g, ex))
 			break;
 		if (w->check == K_RBODY_NOT) {
@@ -339,18 +347,19 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 				    strlen(want)))
 				gc_fail(g, "not in the body", "body holds %s",
 					want);
-			if (st / 100 != 2)
-				gc_fail(g, "200", "status %u", st);
+			else if (st / 100 != 2)
+				gc_warn(g, "200 without it",
+					"status %u (treated as an error)", st);
 			break;
 		}
 		reply_body(g, &w->s, &rb);
-		if (!ex->c.framed && !(ex->c.framing == HTTP_BODY_CLOSE &&
-					     ex->c.closed)) {
+		if (!ex->c.framed &&
+			!(ex->c.framing == HTTP_BODY_CLOSE && ex->c.closed)) {
 			gc_fail(g, "the backend's body, completely framed",
 				"%zu body bytes, then %s", ex->c.body.len,
 				ex->c.closed ? "a close before the end of "
-					       "the framing" :
-					       "nothing");
+					       "the framing"
+					     : "nothing");
 			app_buf_free(&rb);
 			break;
 		}
@@ -364,10 +373,9 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 				"%zu bytes (backend sent %zu), first "
 				"difference at %zu%s",
 				ex->c.body.len, rb.len, i,
-				ex->c.framed || ex->c.framing ==
-							HTTP_BODY_CLOSE ?
-					"" :
-					", not framed");
+				ex->c.framed || ex->c.framing == HTTP_BODY_CLOSE
+					? ""
+					: ", not framed");
 		}
 		app_buf_free(&rb);
 		break;
@@ -379,13 +387,11 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 				ex->c.body.len == 0 && ex->c.framed) &&
 			strncmp(w->s.req, "HEAD", 4) != 0)
 			gc_fail(g, "no message body (RFC 9110 §6.4.1)",
-				"framing %d with %zu body bytes",
-				ex->c.framing, ex->c.body.len);
-		else if (ex->c.have_second &&
-			ex->c.head2.status != 200)
+				"framing %d with %zu body bytes", ex->c.framing,
+				ex->c.body.len);
+		else if (ex->c.have_second && ex->c.head2.status != 200)
 			gc_fail(g, "the next response intact",
-				"next response status %u",
-				ex->c.head2.status);
+				"next response status %u", ex->c.head2.status);
 		else if (!ex->c.have_second && ex->c.raw.len > ex->c.end)
 			gc_fail(g, "nothing after the head",
 				"%zu bytes followed: %s",
@@ -420,9 +426,9 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			ex->c.framing != HTTP_BODY_NONE)
 			gc_fail(g, "a truncated or failed response",
 				"a complete %s response of %zu bytes",
-				ex->c.framing == HTTP_BODY_CHUNKED ?
-					"chunked" :
-					"Content-Length",
+				ex->c.framing == HTTP_BODY_CHUNKED
+					? "chunked"
+					: "Content-Length",
 				ex->c.body.len);
 		break;
 	case K_EXTRA:
@@ -434,15 +440,18 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 				"the response stopped short of its framing");
 			break;
 		}
-		if (st >= 500 && !ex->c.have_second)
+		if (st >= 500 && !w->s.second)
 			break;
 		if (memmem(ex->c.body.p, ex->c.body.len, "EXTRA", 5) ||
 			memmem(ex->c.raw.p, ex->c.raw.len, "EXTRA", 5))
 			gc_fail(g, "only Content-Length bytes",
 				"the excess bytes reached the client");
-		else if (ex->c.have_second && ex->c.head2.status != 200)
-			gc_fail(g, "the next response intact",
-				"next status %u", ex->c.head2.status);
+		else if (w->s.second && !ex->c.closed && !ex->c.have_second)
+			gc_fail(g, "the next response intact (or a close)",
+				"no well-formed response to the next request: "
+				"%s",
+				app_show(ex->c.raw2.p, ex->c.raw2.len, got,
+					sizeof(got)));
 		break;
 	case K_REDIRECT:
 		if (!need_response(g, ex))
@@ -455,8 +464,8 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			break; /* local redirect, RFC 3875 §6.2.2 */
 		gc_fail(g, "302 with Location (RFC 3875 §6.2.3)",
 			"status %u, Location %s", st,
-			f ? app_show(f->value, f->vlen, got, sizeof(got)) :
-			    "(none)");
+			f ? app_show(f->value, f->vlen, got, sizeof(got))
+			  : "(none)");
 		break;
 	case K_NPH:
 		if (!need_response(g, ex))
@@ -465,19 +474,22 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			gc_fail(g, "the NPH line honoured or 502",
 				"the status line reached the body");
 		else if (st != 299 && st != 502)
-			gc_fail(g, "299 (the NPH status) or 502",
-				"status %u", st);
+			gc_fail(g, "299 (the NPH status) or 502", "status %u",
+				st);
 		else if (st == 502)
-			gc_warn(g, "299", "502: NPH not supported "
-					  "(RFC 3875 §5 makes it optional)");
+			gc_warn(g, "299",
+				"502: NPH not supported "
+				"(RFC 3875 §5 makes it optional)");
 		break;
 	case K_STREAM:
 		if (!need_response(g, ex))
 			break;
 		if (ex->c.streamed == 0)
-			gc_warn(g, "the first body bytes before the backend "
-				   "finished",
-				"nothing until the backend finished (buffered)");
+			gc_warn(g,
+				"the first body bytes before the backend "
+				"finished",
+				"nothing until the backend finished "
+				"(buffered)");
 		break;
 	case K_UPGRADE:
 		if (!ex->b.accepted) {
@@ -487,7 +499,8 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 		}
 		if (!gw_upgrade_asked(g, &ex->b)) {
 			if (st == 101)
-				gc_fail(g, "no 101 for an upgrade not passed on",
+				gc_fail(g,
+					"no 101 for an upgrade not passed on",
 					"101");
 			else
 				gc_warn(g, "Upgrade passed to the backend",
@@ -504,8 +517,7 @@ check_client(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			gc_fail(g, "backend bytes through the tunnel",
 				"they never reached the client");
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -529,8 +541,7 @@ check_fcgi(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 		gc_fail(g, "every record with the BEGIN_REQUEST id",
 			"%u records with another id", b->id_mismatch);
 	else if (strcmp(v, "flags") == 0 && (b->flags & ~1u))
-		gc_fail(g, "flags 0 or FCGI_KEEP_CONN", "flags 0x%x",
-			b->flags);
+		gc_fail(g, "flags 0 or FCGI_KEEP_CONN", "flags 0x%x", b->flags);
 	else if (strcmp(v, "reserved") == 0 && b->reserved_nonzero)
 		gc_fail(g, "reserved bytes zero (§5.1)", "non-zero");
 	else if (strcmp(v, "params-term") == 0 && b->params_term != 1)
@@ -540,8 +551,8 @@ check_fcgi(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 		gc_fail(g, "one empty FCGI_STDIN ending the stream",
 			"%u empty STDIN records", b->stdin_term);
 	else if (strcmp(v, "after-stdin") == 0 && b->after_stdin)
-		gc_fail(g, "nothing after the empty STDIN",
-			"%u more records", b->after_stdin);
+		gc_fail(g, "nothing after the empty STDIN", "%u more records",
+			b->after_stdin);
 	else if (strcmp(v, "params-nonempty") == 0 && b->params_records == 0)
 		gc_fail(g, "parameters in PARAMS records", "none");
 	else if (strcmp(v, "pairs") == 0 && b->err[0])
@@ -574,8 +585,7 @@ check_pkt(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			err_of(b));
 	else if (strcmp(v, "first-cl") == 0 &&
 		(e == PKT_E_FIRST_CL || e == PKT_E_CL))
-		gc_fail(g, "CONTENT_LENGTH first, decimal", "%s",
-			err_of(b));
+		gc_fail(g, "CONTENT_LENGTH first, decimal", "%s", err_of(b));
 	else if (strcmp(v, "scgi1") == 0 && e == PKT_E_NO_SCGI)
 		gc_fail(g, "SCGI=1", "%s", err_of(b));
 	else if (strcmp(v, "dup") == 0 && e == PKT_E_DUP)
@@ -626,7 +636,7 @@ check_http_backend(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			(h->problems & (HTTP_P_DUP_CL | HTTP_P_CL_TE)))
 			gc_fail(g, "one framing header", "%s",
 				http_problem_str(h->problems &
-						 (HTTP_P_DUP_CL | HTTP_P_CL_TE)));
+					(HTTP_P_DUP_CL | HTTP_P_CL_TE)));
 		break;
 	case K_H_ABSENT:
 		if ((f = http_field(h, w->k, 0)) != NULL)
@@ -649,8 +659,9 @@ check_http_backend(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 			gc_fail(g, want, "no X-Forwarded-For");
 		else if (f->vlen < n ||
 			memcmp(f->value + f->vlen - n, want, n) != 0 ||
-			(w->k && memmem(f->value, f->vlen, w->k,
-					 strlen(w->k)) == NULL))
+			(w->k &&
+				memmem(f->value, f->vlen, w->k, strlen(w->k)) ==
+					NULL))
 			gc_fail(g, want, "X-Forwarded-For: %s",
 				app_show(f->value, f->vlen, got, sizeof(got)));
 		break;
@@ -672,53 +683,59 @@ check_http_backend(struct gc *g, const struct gwc *w, struct gw_ex *ex)
 		if (memmem(f->value, f->vlen, "for=", 4) == NULL &&
 			memmem(f->value, f->vlen, "For=", 4) == NULL)
 			ok = 0;
-		if (w->k && memmem(f->value, f->vlen, w->k, strlen(w->k)) ==
-				    NULL)
+		if (w->k &&
+			memmem(f->value, f->vlen, w->k, strlen(w->k)) == NULL)
 			ok = 0;
-		if (ok && memmem(f->value, f->vlen, "for=127.0.0.1", 13) ==
-				  NULL &&
+		if (ok &&
+			memmem(f->value, f->vlen, "for=127.0.0.1", 13) ==
+				NULL &&
 			memmem(f->value, f->vlen, "for=\"127.0.0.1", 14) ==
 				NULL)
 			ok = 0;
 		if (!ok)
-			gc_fail(g, w->k ? "the earlier element kept, then "
-					  "for=127.0.0.1" :
-					  "for=127.0.0.1 in RFC 7239 syntax",
+			gc_fail(g,
+				w->k ? "the earlier element kept, then "
+				       "for=127.0.0.1"
+				     : "for=127.0.0.1 in RFC 7239 syntax",
 				"Forwarded: %s",
 				app_show(f->value, f->vlen, got, sizeof(got)));
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 }
 
 static void c_gw(struct gc *g, const struct gc_case *c);
 
-#define S_ENV  "RFC 3875 §4.1 meta-variables"
-#define S_PATH "RFC 3875 §4.1.5, §4.1.13 PATH_INFO and SCRIPT_NAME"
-#define S_SEC  "conformance-fuzz §4 security"
-#define S_BODY "request body integrity"
-#define S_FCGI "FastCGI 1.0 records as sent"
-#define S_PKT  "SCGI and uwsgi framing as sent"
-#define S_PROXY "RFC 9110 §7.6 proxy request"
-#define S_FWD  "RFC 7239 and X-Forwarded-*"
-#define S_RESP "RFC 3875 §6 response translation"
-#define S_MSG  "RFC 9110 §6 response framing"
-#define S_FAIL "backend failure handling"
+#define S_ENV    "RFC 3875 §4.1 meta-variables"
+#define S_PATH   "RFC 3875 §4.1.5, §4.1.13 PATH_INFO and SCRIPT_NAME"
+#define S_SEC    "conformance-fuzz §4 security"
+#define S_BODY   "request body integrity"
+#define S_FCGI   "FastCGI 1.0 records as sent"
+#define S_PKT    "SCGI and uwsgi framing as sent"
+#define S_PROXY  "RFC 9110 §7.6 proxy request"
+#define S_FWD    "RFC 7239 and X-Forwarded-*"
+#define S_RESP   "RFC 3875 §6 response translation"
+#define S_MSG    "RFC 9110 §6 response framing"
+#define S_FAIL   "backend failure handling"
 #define S_STREAM "streaming"
-#define S_WS   "RFC 6455 upgrade passthrough"
+#define S_WS     "RFC 6455 upgrade passthrough"
 
-#define CF GC_GW_CGIFAM
-#define ALL GC_GW_ALL
+#define CF     GC_GW_CGIFAM
+#define ALL    GC_GW_ALL
 #define W(...) __VA_ARGS__
-#define SC(r_, ...) {.req = r_, __VA_ARGS__}
+#define SC(r_, ...)                                                            \
+	{                                                                      \
+		.req = r_, __VA_ARGS__                                         \
+	}
 #define R_OK .reply = OK, .reply_pattern = 64
 
 /* id, section, level, rule, desc, outcomes, proto, scenario+check */
-#define CASE(id, sec, lvl, rule, desc, outc, proto, ...)                     \
-	{.c = {id, sec, lvl, rule, desc, outc, proto, 0, c_gw, 0},            \
-		__VA_ARGS__}
+#define CASE(id, sec, lvl, rule, desc, outc, proto, ...)                       \
+	{                                                                      \
+		.c = {id, sec, lvl, rule, desc, outc, proto, 0, c_gw, 0},      \
+		__VA_ARGS__                                                    \
+	}
 
 static const struct gwc table[] = {
 	/* --- meta-variables (RFC 3875 §4.1) --- */
@@ -775,21 +792,21 @@ static const struct gwc table[] = {
 			.k = "CONTENT_TYPE")),
 	CASE("GW-ENV-012", S_ENV, GC_MUST, "CGI-ENV-SNAME (§4.1.14)",
 		"SERVER_NAME is the Host without the port", "URL host", CF,
-		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ,
-			.k = "SERVER_NAME", .v = "%h")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ, .k = "SERVER_NAME",
+			.v = "%h")),
 	CASE("GW-ENV-013", S_ENV, GC_MUST, "CGI-ENV-SPORT (§4.1.15)",
 		"SERVER_PORT is the port the request came in on", "URL port",
 		CF,
-		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ,
-			.k = "SERVER_PORT", .v = "%p")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ, .k = "SERVER_PORT",
+			.v = "%p")),
 	CASE("GW-ENV-014", S_ENV, GC_MUST, "CGI-ENV-RADDR (§4.1.8)",
 		"REMOTE_ADDR is the client's address", "127.0.0.1", CF,
-		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ,
-			.k = "REMOTE_ADDR", .v = "127.0.0.1")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ, .k = "REMOTE_ADDR",
+			.v = "127.0.0.1")),
 	CASE("GW-ENV-015", S_ENV, GC_SHOULD, "lighttpd http_cgi_headers",
 		"REMOTE_PORT is the client's port", "the client's port", CF,
-		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ,
-			.k = "REMOTE_PORT", .v = "%c")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ, .k = "REMOTE_PORT",
+			.v = "%c")),
 	CASE("GW-ENV-016", S_ENV, GC_MUST, "CGI-ENV-SSOFT (§4.1.17)",
 		"SERVER_SOFTWARE is set", "any value", CF,
 		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_SET,
@@ -806,7 +823,8 @@ static const struct gwc table[] = {
 		W(.s = SC(GETH("/info", "x-gC-2-b: v\r\n"), R_OK),
 			.check = K_ENV_EQ, .k = "HTTP_X_GC_2_B", .v = "v")),
 	CASE("GW-ENV-019", S_ENV, GC_MUST, "CGI-ENV-HTTP (§4.1.18)",
-		"repeated header fields arrive as one variable joined by \", \"",
+		"repeated header fields arrive as one variable joined by \", "
+		"\"",
 		"HTTP_X_GC_MULTI=a, b", CF,
 		W(.s = SC(GETH("/info", "X-Gc-Multi: a\r\nX-Gc-Multi: b\r\n"),
 			  R_OK),
@@ -829,8 +847,8 @@ static const struct gwc table[] = {
 	CASE("GW-ENV-023", S_ENV, GC_SHOULD, "lighttpd http_cgi_headers",
 		"REQUEST_URI is the original target, undecoded",
 		"/P/info/x?a=1&b=%20c", CF,
-		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ,
-			.k = "REQUEST_URI", .v = "%P/info/x?a=1&b=%%20c")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ, .k = "REQUEST_URI",
+			.v = "%P/info/x?a=1&b=%%20c")),
 	CASE("GW-ENV-024", S_ENV, GC_SHOULD, "lighttpd http_cgi_headers",
 		"REDIRECT_STATUS=200 (PHP's force-redirect)", "200", CF,
 		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ,
@@ -865,8 +883,8 @@ static const struct gwc table[] = {
 	/* --- PATH_INFO / SCRIPT_NAME --- */
 	CASE("GW-PATH-001", S_PATH, GC_MUST, "CGI-PATH-1 (§4.1.13)",
 		"SCRIPT_NAME is the mount prefix", "/P", CF,
-		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ,
-			.k = "SCRIPT_NAME", .v = "%P")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ, .k = "SCRIPT_NAME",
+			.v = "%P")),
 	CASE("GW-PATH-002", S_PATH, GC_MUST, "CGI-PATH-2 (§4.1.5)",
 		"PATH_INFO is the path after the script", "/info/x", CF,
 		W(.s = SC(DEF_GET, R_OK), .check = K_ENV_EQ, .k = "PATH_INFO",
@@ -912,8 +930,8 @@ static const struct gwc table[] = {
 		"X-Forwarded_For cannot forge HTTP_X_FORWARDED_FOR",
 		"400, or the underscore header dropped", CF,
 		W(.s = SC(GETH("/info", "X-Forwarded_For: 6.6.6.6\r\n"), R_OK),
-			.check = K_ENV_REJECT_NOT,
-			.k = "HTTP_X_FORWARDED_FOR", .v = "6.6.6.6")),
+			.check = K_ENV_REJECT_NOT, .k = "HTTP_X_FORWARDED_FOR",
+			.v = "6.6.6.6")),
 	CASE("GW-SEC-004", S_SEC, GC_MUST, "CGI-ENV-COLLIDE",
 		"Content_Type cannot replace CONTENT_TYPE",
 		"CONTENT_TYPE from Content-Type only", CF,
@@ -942,8 +960,8 @@ static const struct gwc table[] = {
 		"an encoded newline in the path does not become a variable",
 		"no HTTP_X_EVIL, or the request is refused", CF,
 		W(.s = SC(GET("/a%%0aX-Evil:1"), R_OK),
-			.check = K_ENV_REJECT_NOT,
-			.k = "HTTP_X_EVIL", .v = "1")),
+			.check = K_ENV_REJECT_NOT, .k = "HTTP_X_EVIL",
+			.v = "1")),
 	/* --- body integrity --- */
 	CASE("GW-BODY-001", S_BODY, GC_MUST, "CGI-BODY (§4.2)",
 		"a Content-Length body arrives intact", "100 bytes", ALL,
@@ -963,8 +981,7 @@ static const struct gwc table[] = {
 		"no body bytes for a GET", "none", ALL,
 		W(.s = SC(DEF_GET, R_OK), .check = K_BODY_EMPTY)),
 	CASE("GW-BODY-005", S_BODY, GC_MUST, "RFC 9110 §10.1.1",
-		"Expect: 100-continue still delivers the body", "64 bytes",
-		ALL,
+		"Expect: 100-continue still delivers the body", "64 bytes", ALL,
 		W(.s = SC(POST("/info", "Expect: 100-continue\r\n"),
 			  .body_pattern = 64, R_OK),
 			.check = K_BODY)),
@@ -1002,28 +1019,30 @@ static const struct gwc table[] = {
 		W(.s = SC(DEF_GET, R_OK), .check = K_FCGI, .v = "reserved")),
 	CASE("GW-FCGI-007", S_FCGI, GC_MUST, "FCGI-STREAM (§3.3)",
 		"PARAMS ends with exactly one empty record", "1", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK), .check = K_FCGI,
-			.v = "params-term")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_FCGI, .v = "params-term")),
 	CASE("GW-FCGI-008", S_FCGI, GC_MUST, "FCGI-STREAM (§3.3)",
 		"STDIN ends with exactly one empty record", "1", GC_FCGI,
 		W(.s = SC(POST("/info", ""), .body_pattern = 100, R_OK),
 			.check = K_FCGI, .v = "stdin-term")),
 	CASE("GW-FCGI-009", S_FCGI, GC_MUST, "FCGI-STREAM (§3.3)",
 		"the empty STDIN is sent even without a body", "1", GC_FCGI,
-		W(.s = SC(DEF_GET, R_OK), .check = K_FCGI,
-			.v = "stdin-term")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_FCGI, .v = "stdin-term")),
 	CASE("GW-FCGI-010", S_FCGI, GC_MUST, "FCGI-STREAM (§3.3)",
 		"nothing follows the empty STDIN for the request", "none",
 		GC_FCGI,
 		W(.s = SC(POST("/info", ""), .body_pattern = 100, R_OK),
 			.check = K_FCGI, .v = "after-stdin")),
 	CASE("GW-FCGI-011", S_FCGI, GC_MUST, "FCGI-NV (§3.4)",
-		"records and name-value pairs decode cleanly",
-		"valid lengths", GC_FCGI,
-		W(.s = SC(GETH("/info", "X-Gc-Long: "
-			  "0123456789012345678901234567890123456789012345678901"
-			  "2345678901234567890123456789012345678901234567890123"
-			  "456789\r\n"), R_OK),
+		"records and name-value pairs decode cleanly", "valid lengths",
+		GC_FCGI,
+		W(.s = SC(GETH("/info",
+				  "X-Gc-Long: "
+				  "01234567890123456789012345678901234567890123"
+				  "45678901"
+				  "23456789012345678901234567890123456789012345"
+				  "67890123"
+				  "456789\r\n"),
+			  R_OK),
 			.check = K_FCGI, .v = "pairs")),
 	CASE("GW-FCGI-012", S_FCGI, GC_MUST, "FCGI-STREAM (§3.3)",
 		"parameters arrive in non-empty PARAMS records", ">= 1",
@@ -1088,16 +1107,16 @@ static const struct gwc table[] = {
 	CASE("GW-PKT-003", S_PKT, GC_MUST, "SCGI-SCGI1",
 		"the header SCGI with value 1 is present", "SCGI=1", GC_SCGI,
 		W(.s = SC(DEF_GET, R_OK), .check = K_PKT, .v = "scgi1")),
-	CASE("GW-PKT-004", S_PKT, GC_MUST, "SCGI-DUP",
-		"no header name twice", "each once", GC_SCGI,
+	CASE("GW-PKT-004", S_PKT, GC_MUST, "SCGI-DUP", "no header name twice",
+		"each once", GC_SCGI,
 		W(.s = SC(GETH("/info", "X-Gc-Multi: a\r\nX-Gc-Multi: b\r\n"),
 			  R_OK),
 			.check = K_PKT, .v = "dup")),
 	CASE("GW-PKT-005", S_PKT, GC_MUST, "UWSGI-PACKET",
 		"modifier1 is 0 (a WSGI request)", "0", GC_UWSGI,
 		W(.s = SC(DEF_GET, R_OK), .check = K_PKT, .v = "mod1")),
-	CASE("GW-PKT-006", S_PKT, GC_MUST, "UWSGI-PACKET",
-		"modifier2 is 0", "0", GC_UWSGI,
+	CASE("GW-PKT-006", S_PKT, GC_MUST, "UWSGI-PACKET", "modifier2 is 0",
+		"0", GC_UWSGI,
 		W(.s = SC(DEF_GET, R_OK), .check = K_PKT, .v = "mod2")),
 	CASE("GW-PKT-007", S_PKT, GC_MUST, "UWSGI-PACKET",
 		"every var's lengths stay inside datasize", "consistent",
@@ -1175,8 +1194,7 @@ static const struct gwc table[] = {
 	CASE("GW-FWD-001", S_FWD, GC_SHOULD, "de-facto X-Forwarded-For",
 		"X-Forwarded-For ends with the client address", "127.0.0.1",
 		GC_HTTP,
-		W(.s = SC(DEF_GET, R_OK), .check = K_H_XFF,
-			.v = "127.0.0.1")),
+		W(.s = SC(DEF_GET, R_OK), .check = K_H_XFF, .v = "127.0.0.1")),
 	CASE("GW-FWD-002", S_FWD, GC_SHOULD, "de-facto X-Forwarded-For",
 		"an incoming X-Forwarded-For is kept and appended to",
 		"192.0.2.1, 127.0.0.1", GC_HTTP,
@@ -1205,8 +1223,9 @@ static const struct gwc table[] = {
 	CASE("GW-RESP-001", S_RESP, GC_MUST, "CGI-RESP-STATUS (§6.3.3)",
 		"Status: 404 becomes the response status", "404", ALL,
 		W(.s = SC(DEF_GET,
-			  .reply = "Status: 404 Not Found\r\nContent-Type: "
-				   "text/plain\r\nContent-Length: 3\r\n\r\nnot"),
+			  .reply =
+				  "Status: 404 Not Found\r\nContent-Type: "
+				  "text/plain\r\nContent-Length: 3\r\n\r\nnot"),
 			.check = K_STATUS, .v = "404")),
 	CASE("GW-RESP-002", S_RESP, GC_MUST, "CGI-RESP-STATUS (§6.3.3)",
 		"an unusual status passes through", "299", ALL,
@@ -1227,8 +1246,8 @@ static const struct gwc table[] = {
 				   "0\r\n\r\n"),
 			.check = K_STATUS, .v = "301")),
 	CASE("GW-RESP-005", S_RESP, GC_MUST, "CGI-RESP-LOC (§6.2.3)",
-		"an absolute Location passes unchanged",
-		"http://gc.example/m", ALL,
+		"an absolute Location passes unchanged", "http://gc.example/m",
+		ALL,
 		W(.s = SC(DEF_GET,
 			  .reply = "Status: 301 Moved\r\nLocation: "
 				   "http://gc.example/m\r\nContent-Length: "
@@ -1238,10 +1257,12 @@ static const struct gwc table[] = {
 	CASE("GW-RESP-006", S_RESP, GC_MUST, "RFC 9110 §5.3",
 		"several Set-Cookie fields stay separate", "2 fields", ALL,
 		W(.s = SC(DEF_GET,
-			  .reply = "Status: 200 OK\r\nContent-Type: text/plain\r\n"
-				   "Set-Cookie: a=1; Path=/\r\nSet-Cookie: b=2; "
-				   "Expires=Wed, 21 Oct 2037 07:28:00 GMT\r\n"
-				   "Content-Length: 2\r\n\r\nok"),
+			  .reply =
+				  "Status: 200 OK\r\nContent-Type: "
+				  "text/plain\r\n"
+				  "Set-Cookie: a=1; Path=/\r\nSet-Cookie: b=2; "
+				  "Expires=Wed, 21 Oct 2037 07:28:00 GMT\r\n"
+				  "Content-Length: 2\r\n\r\nok"),
 			.check = K_HDR_COUNT, .k = "Set-Cookie", .v = "2")),
 	CASE("GW-RESP-007", S_RESP, GC_SHOULD, "CGI-RESP-STATUS (§6.3.3)",
 		"the CGI Status field is not forwarded to the client",
@@ -1254,11 +1275,13 @@ static const struct gwc table[] = {
 		"Content-Type passes through", "text/x-gc; charset=utf-8", ALL,
 		W(.s = SC(DEF_GET,
 			  .reply = "Status: 200 OK\r\nContent-Type: text/x-gc; "
-				   "charset=utf-8\r\nContent-Length: 2\r\n\r\nok"),
+				   "charset=utf-8\r\nContent-Length: "
+				   "2\r\n\r\nok"),
 			.check = K_HDR_EQ, .k = "Content-Type",
 			.v = "text/x-gc; charset=utf-8")),
 	CASE("GW-RESP-009", S_RESP, GC_MUST, "CGI-RESP-NPH (§5)",
-		"an NPH status line is honoured or refused, never shown as body",
+		"an NPH status line is honoured or refused, never shown as "
+		"body",
 		"299, or 502 (WARN)", GC_SCGI | GC_UWSGI | GC_FCGI,
 		W(.s = SC(DEF_GET,
 			  .reply = "HTTP/1.1 299 Odd\r\nContent-Type: "
@@ -1283,22 +1306,25 @@ static const struct gwc table[] = {
 	CASE("GW-RESP-013", S_RESP, GC_MUST, "CGI-RESP (§6.1)",
 		"LF-only line ends in the CGI head are accepted", "200 + body",
 		CF,
-		W(.s = SC(DEF_GET, .reply = "Status: 200 OK\nContent-Type: "
-					    "text/plain\n\nlf-body"),
+		W(.s = SC(DEF_GET,
+			  .reply = "Status: 200 OK\nContent-Type: "
+				   "text/plain\n\nlf-body"),
 			.check = K_RBODY)),
 	CASE("GW-RESP-014", S_RESP, GC_MUST, "RFC 9112 §5.2",
 		"an obs-folded backend header is unfolded or refused",
 		"no fold reaches the client", ALL,
-		W(.s = SC(DEF_GET, .reply = "Status: 200 OK\r\nContent-Type: "
-					    "text/plain\r\nX-Gc-Fold: a\r\n "
-					    "b\r\nContent-Length: 2\r\n\r\nok"),
+		W(.s = SC(DEF_GET,
+			  .reply = "Status: 200 OK\r\nContent-Type: "
+				   "text/plain\r\nX-Gc-Fold: a\r\n "
+				   "b\r\nContent-Length: 2\r\n\r\nok"),
 			.check = K_HDR_NOFOLD)),
 	CASE("GW-RESP-015", S_RESP, GC_MUST, "RFC 9110 §5.5",
 		"a bare CR in a backend header value is not forwarded",
 		"the field dropped, CR replaced by SP, or 502", ALL,
-		W(.s = SC(DEF_GET, .reply = "Status: 200 OK\r\nContent-Type: "
-					    "text/plain\r\nX-Gc-Ctl: a\rb\r\n"
-					    "Content-Length: 2\r\n\r\nok"),
+		W(.s = SC(DEF_GET,
+			  .reply = "Status: 200 OK\r\nContent-Type: "
+				   "text/plain\r\nX-Gc-Ctl: a\rb\r\n"
+				   "Content-Length: 2\r\n\r\nok"),
 			.check = K_HDR_NOCR)),
 	CASE("GW-RESP-016", S_RESP, GC_MUST, "RFC 9110 §9.3.2",
 		"no body in the response to HEAD", "head only", ALL,
@@ -1316,7 +1342,8 @@ static const struct gwc table[] = {
 		"no body after a 304 even if the backend sends one",
 		"head only", ALL,
 		W(.s = SC(GET("/info"),
-			  .reply = "Status: 304 Not Modified\r\n\r\nGC-BODY-304"),
+			  .reply = "Status: 304 Not "
+				   "Modified\r\n\r\nGC-BODY-304"),
 			.check = K_NOBODY)),
 	CASE("GW-RESP-019", S_RESP, GC_MUST, "RFC 9110 §8.6; §4.6 smuggling",
 		"bytes beyond the backend's Content-Length never reach the "
@@ -1325,22 +1352,25 @@ static const struct gwc table[] = {
 		W(.s = SC("GET %P/info HTTP/1.1\r\n" HOST "\r\n",
 			  .reply = "Status: 200 OK\r\nContent-Type: text/plain"
 				   "\r\nContent-Length: 5\r\n\r\nhelloEXTRA"
-				   "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+				   "HTTP/1.1 200 OK\r\nContent-Length: "
+				   "0\r\n\r\n",
 			  .second = 1),
 			.check = K_EXTRA)),
 	CASE("GW-RESP-020", S_RESP, GC_MUST, "RFC 9112 §7.1",
 		"a chunked backend body is decoded, not passed as data",
 		"the decoded body", CF,
-		W(.s = SC(DEF_GET, .reply = "Status: 200 OK\r\nContent-Type: "
-					    "text/plain\r\nTransfer-Encoding: "
-					    "chunked\r\n\r\n5\r\nhello\r\n0\r\n"
-					    "\r\n"),
+		W(.s = SC(DEF_GET,
+			  .reply = "Status: 200 OK\r\nContent-Type: "
+				   "text/plain\r\nTransfer-Encoding: "
+				   "chunked\r\n\r\n5\r\nhello\r\n0\r\n"
+				   "\r\n"),
 			.check = K_RBODY_NOT, .v = "5\r\nhello")),
 	CASE("GW-RESP-021", S_RESP, GC_MUST, "CGI-RESP (§6.2)",
 		"an invalid Status value gives 502, not a made-up status",
 		"502", CF,
-		W(.s = SC(DEF_GET, .reply = "Status: abc\r\nContent-Type: "
-					    "text/plain\r\n\r\nbad"),
+		W(.s = SC(DEF_GET,
+			  .reply = "Status: abc\r\nContent-Type: "
+				   "text/plain\r\n\r\nbad"),
 			.check = K_FAILED)),
 	CASE("GW-RESP-022", S_RESP, GC_MUST, "CGI-RESP (§6)",
 		"a response head with no end (70 KB of header) fails cleanly",
@@ -1350,17 +1380,18 @@ static const struct gwc table[] = {
 			.check = K_FAILED)),
 	CASE("GW-RESP-023", S_RESP, GC_MUST, "CGI-RESP (§6.2)",
 		"output with no header at all is not served as 200",
-		"502 (or lighttpd's CGI leniency: 200)", GC_FCGI | GC_SCGI |
-			GC_UWSGI,
+		"502 (or lighttpd's CGI leniency: 200)",
+		GC_FCGI | GC_SCGI | GC_UWSGI,
 		W(.s = SC(DEF_GET, .reply = "just some text\r\n"),
 			.check = K_FAILED)),
 	CASE("GW-RESP-024", S_RESP, GC_MUST, "RFC 9110 §7.6.1",
 		"the backend's Keep-Alive and Connection-named headers are not "
 		"forwarded",
 		"removed", GC_HTTP,
-		W(.s = SC(DEF_GET, .reply = "Status: 200 OK\r\nConnection: "
-					    "X-Gc-Hop\r\nX-Gc-Hop: 1\r\n"
-					    "Content-Length: 2\r\n\r\nok"),
+		W(.s = SC(DEF_GET,
+			  .reply = "Status: 200 OK\r\nConnection: "
+				   "X-Gc-Hop\r\nX-Gc-Hop: 1\r\n"
+				   "Content-Length: 2\r\n\r\nok"),
 			.check = K_HDR_ABSENT, .k = "X-Gc-Hop")),
 	/* --- streaming --- */
 	CASE("GW-STREAM-001", S_STREAM, GC_SHOULD, "lighttpd stream-response",
@@ -1384,10 +1415,11 @@ static const struct gwc table[] = {
 			  "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
 			  "dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
 			  .act = GA_UPGRADE,
-			  .reply = "Status: 101 Switching Protocols\r\nUpgrade: "
-				   "websocket\r\nConnection: Upgrade\r\n"
-				   "Sec-WebSocket-Accept: "
-				   "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"),
+			  .reply =
+				  "Status: 101 Switching Protocols\r\nUpgrade: "
+				  "websocket\r\nConnection: Upgrade\r\n"
+				  "Sec-WebSocket-Accept: "
+				  "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"),
 			.check = K_UPGRADE)),
 	/* --- failures --- */
 	CASE("GW-FAIL-001", S_FAIL, GC_MUST, "RFC 9110 §15.6.3",
@@ -1456,29 +1488,17 @@ c_gw(struct gc *g, const struct gc_case *c)
 		case K_ENV_REJECT_NOT:
 		case K_ENV_ONCE:
 		case K_ENV_NAMES:
-		case K_ENV_UNSET_IF:
-			check_env(g, w, &ex);
-			break;
+		case K_ENV_UNSET_IF: check_env(g, w, &ex); break;
 		case K_BODY:
-		case K_BODY_EMPTY:
-			check_body(g, w, &ex);
-			break;
-		case K_FCGI:
-			check_fcgi(g, w, &ex);
-			break;
-		case K_PKT:
-			check_pkt(g, w, &ex);
-			break;
+		case K_BODY_EMPTY: check_body(g, w, &ex); break;
+		case K_FCGI: check_fcgi(g, w, &ex); break;
+		case K_PKT: check_pkt(g, w, &ex); break;
 		case K_H_REQ:
 		case K_H_ABSENT:
 		case K_H_EQ:
 		case K_H_XFF:
-		case K_H_FWD:
-			check_http_backend(g, w, &ex);
-			break;
-		default:
-			check_client(g, w, &ex);
-			break;
+		case K_H_FWD: check_http_backend(g, w, &ex); break;
+		default: check_client(g, w, &ex); break;
 		}
 	}
 	gw_ex_free(&ex);

@@ -95,19 +95,16 @@ nginx(const struct gc *g, const char *proto, const char *root)
 	char host[128], port[16], up[300];
 	const char *path, *p = proto;
 	static const char *const params[] = {"CONTENT_LENGTH $content_length",
-		"QUERY_STRING $query_string",
-		"REQUEST_METHOD $request_method", "CONTENT_TYPE $content_type",
-		"SCRIPT_NAME $gc_script",
+		"QUERY_STRING $query_string", "REQUEST_METHOD $request_method",
+		"CONTENT_TYPE $content_type", "SCRIPT_NAME $gc_script",
 		"PATH_INFO $gc_path if_not_empty", "REQUEST_URI $request_uri",
 		"DOCUMENT_URI $document_uri", "DOCUMENT_ROOT $document_root",
-		"SERVER_PROTOCOL $server_protocol",
-		"REQUEST_SCHEME $scheme", "HTTPS $https if_not_empty",
-		"GATEWAY_INTERFACE CGI/1.1",
+		"SERVER_PROTOCOL $server_protocol", "REQUEST_SCHEME $scheme",
+		"HTTPS $https if_not_empty", "GATEWAY_INTERFACE CGI/1.1",
 		"SERVER_SOFTWARE nginx/$nginx_version",
 		"REMOTE_ADDR $remote_addr", "REMOTE_PORT $remote_port",
 		"SERVER_ADDR $server_addr", "SERVER_PORT $server_port",
-		"SERVER_NAME $host", "REDIRECT_STATUS 200",
-		"HTTP_PROXY \"\""};
+		"SERVER_NAME $host", "REDIRECT_STATUS 200", "HTTP_PROXY \"\""};
 	size_t i;
 
 	split_backend(o->backend ? o->backend : "127.0.0.1:9000", host,
@@ -157,8 +154,8 @@ nginx(const struct gc *g, const char *proto, const char *root)
 	   there), PATH_INFO split, the httpoxy mitigation nginx documents,
 	   and SCGI=1 as scgi_params has it. */
 	/* nginx's SCGI module puts CONTENT_LENGTH first by itself */
-	for (i = strcmp(proto, "scgi") == 0; i < sizeof(params) / sizeof(params[0]);
-		i++)
+	for (i = strcmp(proto, "scgi") == 0;
+		i < sizeof(params) / sizeof(params[0]); i++)
 		printf("\t\t\t%s_param %s;\n", p, params[i]);
 	if (strcmp(proto, "scgi") == 0)
 		printf("\t\t\tscgi_param SCGI 1;\n");

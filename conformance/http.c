@@ -13,7 +13,8 @@ is_tchar(unsigned char c)
 {
 	/* RFC 9110 §5.6.2 token characters */
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z') || (c != 0 && strchr("!#$%&'*+-.^_`|~", c));
+		(c >= 'A' && c <= 'Z') ||
+		(c != 0 && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 static int
@@ -94,7 +95,7 @@ start_line(const char *s, size_t n, struct http_head *h)
 		if (n > (size_t)(sp1 - s) + 4 && sp1[4] != ' ')
 			return -1;
 		h->status = (unsigned)((sp1[1] - '0') * 100 +
-				       (sp1[2] - '0') * 10 + (sp1[3] - '0'));
+			(sp1[2] - '0') * 10 + (sp1[3] - '0'));
 		return 0;
 	}
 	/* request-line = method SP request-target SP HTTP-version */
@@ -239,16 +240,16 @@ http_has_token(const struct http_field *f, const char *tok)
 	if (f == NULL)
 		return 0;
 	while (i < f->vlen) {
-		while (i < f->vlen && (f->value[i] == ' ' ||
-					      f->value[i] == '\t' ||
-					      f->value[i] == ','))
+		while (i < f->vlen &&
+			(f->value[i] == ' ' || f->value[i] == '\t' ||
+				f->value[i] == ','))
 			i++;
 		s = i;
 		while (i < f->vlen && f->value[i] != ',')
 			i++;
 		e = i;
-		while (e > s && (f->value[e - 1] == ' ' ||
-					f->value[e - 1] == '\t'))
+		while (e > s &&
+			(f->value[e - 1] == ' ' || f->value[e - 1] == '\t'))
 			e--;
 		if (e - s == n && strncasecmp(f->value + s, tok, n) == 0)
 			return 1;
@@ -265,9 +266,11 @@ cl_value(const struct http_field *f, unsigned long long *v, int *seen)
 	while (i < f->vlen) {
 		unsigned long long x = 0;
 		size_t d = 0;
-		while (i < f->vlen && (f->value[i] == ' ' || f->value[i] == ','))
+		while (i < f->vlen &&
+			(f->value[i] == ' ' || f->value[i] == ','))
 			i++;
-		while (i < f->vlen && f->value[i] >= '0' && f->value[i] <= '9') {
+		while (i < f->vlen && f->value[i] >= '0' &&
+			f->value[i] <= '9') {
 			if (x > 99999999999999999ULL)
 				return -1;
 			x = x * 10 + (unsigned)(f->value[i++] - '0');
@@ -286,16 +289,17 @@ cl_value(const struct http_field *f, unsigned long long *v, int *seen)
 }
 
 int
-http_framing(const struct http_head *h, int head_request,
-	unsigned long long *length)
+http_framing(
+	const struct http_head *h, int head_request, unsigned long long *length)
 {
 	const struct http_field *te = http_field(h, "Transfer-Encoding", 0);
 	unsigned i, ncl = http_count(h, "Content-Length");
 	int seen = 0;
 
 	*length = 0;
-	if (!h->request && (head_request || h->status / 100 == 1 ||
-				   h->status == 204 || h->status == 304))
+	if (!h->request &&
+		(head_request || h->status / 100 == 1 || h->status == 204 ||
+			h->status == 304))
 		return HTTP_BODY_NONE;
 	if (te != NULL) {
 		/* RFC 9112 §6.3: TE overrides CL; chunked must be last. */
@@ -411,20 +415,13 @@ const char *
 http_strerror(enum http_err err)
 {
 	switch (err) {
-	case HTTP_OK:
-		return "no error";
-	case HTTP_E_START:
-		return "malformed start line (RFC 9112 §3, §4)";
-	case HTTP_E_BARE_CR:
-		return "bare CR (RFC 9112 §2.2)";
-	case HTTP_E_NUL:
-		return "NUL in the head (RFC 9110 §5.5)";
-	case HTTP_E_FIELDS:
-		return "too many header fields";
-	case HTTP_E_TOO_BIG:
-		return "no end of head within 64 KiB";
-	case HTTP_E_CHUNK:
-		return "broken chunked coding (RFC 9112 §7.1)";
+	case HTTP_OK: return "no error";
+	case HTTP_E_START: return "malformed start line (RFC 9112 §3, §4)";
+	case HTTP_E_BARE_CR: return "bare CR (RFC 9112 §2.2)";
+	case HTTP_E_NUL: return "NUL in the head (RFC 9110 §5.5)";
+	case HTTP_E_FIELDS: return "too many header fields";
+	case HTTP_E_TOO_BIG: return "no end of head within 64 KiB";
+	case HTTP_E_CHUNK: return "broken chunked coding (RFC 9112 §7.1)";
 	}
 	return "?";
 }
@@ -433,26 +430,23 @@ const char *
 http_problem_str(unsigned bit)
 {
 	switch (bit) {
-	case HTTP_P_BARE_LF:
-		return "line ended by a bare LF (RFC 9112 §2.2)";
-	case HTTP_P_FOLD:
-		return "obs-fold line folding (RFC 9112 §5.2)";
-	case HTTP_P_NAME:
-		return "field name is not a token (RFC 9110 §5.1)";
+	case HTTP_P_BARE_LF: return "line ended by a bare LF (RFC 9112 §2.2)";
+	case HTTP_P_FOLD: return "obs-fold line folding (RFC 9112 §5.2)";
+	case HTTP_P_NAME: return "field name is not a token (RFC 9110 §5.1)";
 	case HTTP_P_WS_COLON:
-		return "whitespace between field name and colon (RFC 9112 §5.1)";
+		return "whitespace between field name and colon (RFC 9112 "
+		       "§5.1)";
 	case HTTP_P_CTL:
 		return "control character in a field value (RFC 9110 §5.5)";
-	case HTTP_P_DUP_CL:
-		return "Content-Length sent twice (RFC 9110 §8.6)";
-	case HTTP_P_BAD_CL:
-		return "invalid Content-Length (RFC 9110 §8.6)";
+	case HTTP_P_DUP_CL: return "Content-Length sent twice (RFC 9110 §8.6)";
+	case HTTP_P_BAD_CL: return "invalid Content-Length (RFC 9110 §8.6)";
 	case HTTP_P_CL_TE:
-		return "both Content-Length and Transfer-Encoding (RFC 9112 §6.2)";
+		return "both Content-Length and Transfer-Encoding (RFC 9112 "
+		       "§6.2)";
 	case HTTP_P_BAD_TE:
-		return "Transfer-Encoding does not end in chunked (RFC 9112 §6.3)";
-	case HTTP_P_NOCOLON:
-		return "field line without a colon (RFC 9112 §5)";
+		return "Transfer-Encoding does not end in chunked (RFC 9112 "
+		       "§6.3)";
+	case HTTP_P_NOCOLON: return "field line without a colon (RFC 9112 §5)";
 	}
 	return "?";
 }

@@ -23,9 +23,9 @@ enum http_problem {
 	HTTP_P_CTL = 1 << 4,      /* CTL in a field value (RFC 9110 §5.5) */
 	HTTP_P_DUP_CL = 1 << 5,   /* Content-Length given twice */
 	HTTP_P_BAD_CL = 1 << 6,   /* Content-Length not 1*DIGIT, or differing */
-	HTTP_P_CL_TE = 1 << 7,    /* both Transfer-Encoding and Content-Length */
-	HTTP_P_BAD_TE = 1 << 8,   /* Transfer-Encoding not ending in chunked */
-	HTTP_P_NOCOLON = 1 << 9   /* a field line with no ':' */
+	HTTP_P_CL_TE = 1 << 7,  /* both Transfer-Encoding and Content-Length */
+	HTTP_P_BAD_TE = 1 << 8, /* Transfer-Encoding not ending in chunked */
+	HTTP_P_NOCOLON = 1 << 9 /* a field line with no ':' */
 };
 
 enum http_err {
@@ -48,8 +48,8 @@ struct http_field {
 };
 
 struct http_head {
-	size_t len;    /* bytes up to and including the empty line */
-	int request;   /* 1: request line, 0: status line */
+	size_t len;  /* bytes up to and including the empty line */
+	int request; /* 1: request line, 0: status line */
 	const char *method, *target;
 	size_t mlen, tlen;
 	unsigned major, minor;
@@ -68,8 +68,8 @@ long http_read_head(const unsigned char *p, size_t len, int request,
 	struct http_head *h, enum http_err *err);
 
 /* The idx'th field called name (case-insensitive), or NULL. */
-const struct http_field *http_field(
-	const struct http_head *h, const char *name, unsigned idx);
+const struct http_field *
+http_field(const struct http_head *h, const char *name, unsigned idx);
 /* How many fields are called name. */
 unsigned http_count(const struct http_head *h, const char *name);
 /* 1 if the field's comma-separated list holds token tok (case-insens.). */

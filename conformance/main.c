@@ -90,8 +90,8 @@ run_gateway(struct gc_opts *o, struct gc *g)
 		g->proto = GC_FRONT;
 		all = front_case_list(&n);
 	}
-	if (!o->list && (o->url == NULL ||
-				(o->gwproto && o->backend == NULL))) {
+	if (!o->list &&
+		(o->url == NULL || (o->gwproto && o->backend == NULL))) {
 		fputs("gatecheck: give --url (and, in gateway mode, "
 		      "--backend)\n",
 			stderr);

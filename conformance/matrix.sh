@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Grade the real applications with gatecheck and write conformance/MATRIX.md:
-# php-fpm (unix socket, pool started with -R), php-cgi and fcgiwrap (spawned
-# by gatecheck on fd 0), and uWSGI's python3 plugin over FastCGI, SCGI and
-# uwsgi, each with the probe of conformance/probes. Rerun any time:
+# Grade the real applications and gateways with gatecheck and write
+# conformance/MATRIX.md: php-fpm (unix socket, pool started with -R),
+# php-cgi and fcgiwrap (spawned by gatecheck on fd 0), and uWSGI's python3
+# plugin over FastCGI, SCGI and uwsgi, each with the probe of
+# conformance/probes (app mode); lighttpd as a FastCGI, SCGI, uwsgi, HTTP
+# proxy and CGI gateway and nginx as a FastCGI, SCGI, uwsgi and HTTP proxy
+# gateway, each wired by `gatecheck gateway P --print-config` (gateway
+# mode); both as HTTP front ends proxying to gatecheck (http mode).
+# Rerun any time:
 #   conformance/matrix.sh [BUILD_DIR]      (default: build)
+#   conformance/matrix.sh --smoke [BUILD_DIR]
+# --smoke (make test): lighttpd FastCGI and nginx HTTP front end only,
+# MATRIX.md untouched; fails if any FAIL/WARN lacks an explanation.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
+smoke=
+if [ "${1:-}" = --smoke ]; then
+	smoke=1
+	shift
+fi
 gc="$repo/${1:-build}/gatecheck"
 [ -x "$gc" ] || { echo "matrix: $gc missing; run make first" >&2; exit 2; }
 dir=$(mktemp -d /tmp/gh-matrix-XXXXXX)
@@ -23,6 +36,9 @@ probes="$repo/conformance/probes"
 # 5 s: uWSGI closes a connection it gave up on only after its own 4 s
 # socket timeout; a shorter wait would call that a hang.
 T=${GC_TIMEOUT:-5000}
+# Gateways answer at once; 1.5 s per wait (6 s for a hanging backend,
+# past the 3 s backend timeout --print-config sets) keeps a run short.
+GT=${GC_GW_TIMEOUT:-${GC_TIMEOUT:-1500}}
 
 wait_sock() {
 	for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done
@@ -40,11 +56,75 @@ run() { # name json-args...
 }
 
 ver() { "$@" 2>&1 | head -1 | tr -d '\r'; }
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port() {
+	for _ in $(seq 100); do
+		(echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "matrix: nothing listens on port $1" >&2
+	return 1
+}
+
+# grade_peer lighttpd|nginx MODE PROTO: start the peer wired by
+# --print-config, run gatecheck MODE (gateway PROTO, or http), stop it.
+grade_peer() {
+	local peer=$1 mode=$2 proto=$3 name pd port bport url be pid
+	name="$peer-$proto"
+	[ "$mode" = http ] && name="$peer-front"
+	pd="$dir/$name"
+	mkdir -p "$pd"
+	chmod 755 "$pd"
+	port=$(free_port)
+	bport=$(free_port)
+	url="http://127.0.0.1:$port/gc"
+	be="127.0.0.1:$bport"
+	if [ "$proto" = cgi ]; then
+		url="http://127.0.0.1:$port/gc.gc"
+		: >"$pd/gc.gc"
+	fi
+	"$gc" gateway "$proto" --print-config "$peer" --url "$url" \
+		--backend "$be" --root "$pd" >"$pd/conf" || return 1
+	if [ "$peer" = lighttpd ]; then
+		/usr/sbin/lighttpd -D -f "$pd/conf" >"$pd/out.log" 2>&1 &
+	else
+		nginx -g 'daemon off;' -c "$pd/conf" >"$pd/out.log" 2>&1 &
+	fi
+	pid=$!
+	pids+=("$pid")
+	if wait_port "$port"; then
+		if [ "$mode" = http ]; then
+			T=$GT run "$name" http --url "$url" --backend "$be"
+		else
+			T=$GT run "$name" gateway "$proto" --url "$url" \
+				--backend "$be"
+		fi
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+if [ -n "$smoke" ]; then
+	{
+		echo "lighttpd=$(ver /usr/sbin/lighttpd -v)"
+		echo "nginx=$(ver nginx -v)"
+		echo "gatecheck=smoke"
+	} >"$dir/versions"
+	grade_peer lighttpd gateway fastcgi
+	grade_peer nginx http http
+	python3 "$repo/conformance/matrix_render.py" --check "$dir"
+	exit $?
+fi
+
 {
 	echo "php-fpm=$(ver php-fpm8.2 -v)"
 	echo "php-cgi=$(ver php-cgi -v)"
 	echo "fcgiwrap=fcgiwrap $(dpkg-query -W -f '${Version}' fcgiwrap 2>/dev/null)"
 	echo "uwsgi=uWSGI $(uwsgi --version) (python3 plugin, probe_wsgi.py)"
+	echo "lighttpd=$(ver /usr/sbin/lighttpd -v)"
+	echo "nginx=$(ver nginx -v)"
 	echo "gatecheck=$(cd "$repo" && git rev-parse --short HEAD 2>/dev/null)"
 } >"$dir/versions"
 
@@ -78,6 +158,15 @@ for p in fastcgi scgi uwsgi; do
 	wait_sock "$dir/uw-$p.sock" &&
 		run "uwsgi-$p" "$p" "unix:$dir/uw-$p.sock" --path /probe
 done
+
+for p in fastcgi scgi uwsgi http cgi; do
+	grade_peer lighttpd gateway "$p"
+done
+for p in fastcgi scgi uwsgi http; do
+	grade_peer nginx gateway "$p"
+done
+grade_peer lighttpd http http
+grade_peer nginx http http
 
 python3 "$repo/conformance/matrix_render.py" "$dir" \
 	>"$repo/conformance/MATRIX.md"

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Render conformance/MATRIX.md from the JSON files matrix.sh collected.
 
-usage: matrix_render.py DIR   (DIR holds versions and NAME.json per target)
+usage: matrix_render.py [--check] DIR
+(DIR holds versions and NAME.json per target; --check prints nothing and
+exits 1 when a FAIL or WARN has no explanation)
 Explanations of known disagreements live in EXPLAIN below, keyed by
 (target, case id); a FAIL or WARN with no explanation is listed as
 "unexplained" so it cannot hide.
@@ -12,7 +14,11 @@ import os
 import sys
 
 FASTCGI = ["php-fpm", "php-cgi", "fcgiwrap", "uwsgi-fastcgi"]
-ORDER = FASTCGI + ["uwsgi-scgi", "uwsgi-uwsgi"]
+GATEWAYS = ["lighttpd-fastcgi", "nginx-fastcgi", "lighttpd-scgi",
+            "nginx-scgi", "lighttpd-uwsgi", "nginx-uwsgi", "lighttpd-http",
+            "nginx-http", "lighttpd-cgi"]
+FRONTS = ["lighttpd-front", "nginx-front"]
+ORDER = FASTCGI + ["uwsgi-scgi", "uwsgi-uwsgi"] + GATEWAYS + FRONTS
 MARK = {"PASS": "pass", "FAIL": "**FAIL**", "WARN": "warn", "SKIP": "skip"}
 
 # Each FAIL/WARN on a real application, confirmed by reading the wire trace
@@ -36,7 +42,8 @@ def load_explain():
 
 
 def main():
-    d = sys.argv[1]
+    check = sys.argv[1] == "--check"
+    d = sys.argv[-1]
     load_explain()
     versions = {}
     with open(os.path.join(d, "versions"), encoding="utf-8") as f:
@@ -57,6 +64,8 @@ def main():
            "|---|---|---|---|---|---|"]
     vkey = {"uwsgi-fastcgi": "uwsgi", "uwsgi-scgi": "uwsgi",
             "uwsgi-uwsgi": "uwsgi"}
+    for t in GATEWAYS + FRONTS:
+        vkey[t] = t.split("-")[0]
     for t in ORDER:
         if t not in res:
             out.append("| %s | %s | not run | | | |" % (
@@ -68,7 +77,11 @@ def main():
             s["warn"], s["skip"]))
     sections = [("FastCGI", FASTCGI, "FCGI-"),
                 ("SCGI", ["uwsgi-scgi"], "SCGI-"),
-                ("uwsgi", ["uwsgi-uwsgi"], "UWSGI-")]
+                ("uwsgi", ["uwsgi-uwsgi"], "UWSGI-"),
+                ("Gateway mode (gatecheck gateway; blank: the case does "
+                 "not apply to that protocol)", GATEWAYS, "GW-"),
+                ("HTTP mode (gatecheck http, front end proxying to "
+                 "gatecheck)", FRONTS, "HTTP-")]
     notes = []
     for title, targets, prefix in sections:
         targets = [t for t in targets if t in res]
@@ -82,6 +95,8 @@ def main():
             for c in res[t]["cases"]:
                 if c["id"].startswith(prefix) and c["id"] not in ids:
                     ids.append(c["id"])
+        if prefix in ("GW-", "HTTP-"):
+            ids.sort()
         for cid in ids:
             row, level = [], ""
             for t in targets:
@@ -95,14 +110,29 @@ def main():
                 if c["verdict"] in ("FAIL", "WARN"):
                     notes.append((t, cid, c))
             out.append("| %s | %s | %s |" % (cid, level, " | ".join(row)))
-    out += ["", "## Every FAIL and WARN, explained", ""]
+    out += ["", "## Every FAIL and WARN, explained", "",
+            "[v] marks behaviour that depends on the version: Debian "
+            "ships lighttpd 1.4.69 and nginx 1.22; the notes in "
+            "shared/reference describe lighttpd 1.4.85.", ""]
+    unexplained = 0
     for t, cid, c in notes:
-        why = EXPLAIN.get((t, cid)) or EXPLAIN.get(("*", cid)) or \
-            "**unexplained**"
+        peer = t.split("-")[0] + "-*"
+        why = EXPLAIN.get((t, cid)) or EXPLAIN.get((peer, cid)) or \
+            EXPLAIN.get(("*", cid))
+        if why is None:
+            why = "**unexplained**"
+            unexplained += 1
+            if check:
+                print("unexplained: %s %s (%s): %s" % (t, cid,
+                                                        c["verdict"],
+                                                        c["got"]))
         out.append("- **%s %s** (%s, %s): expected %s; got %s. %s" % (
             t, cid, c["level"], c["rule"], c["expected"], c["got"], why))
+    if check:
+        return 1 if unexplained else 0
     sys.stdout.buffer.write(("\n".join(out) + "\n").encode("utf-8"))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -121,8 +121,8 @@ net_listen(const char *addr, char *err, size_t errlen)
 	snprintf(host, sizeof(host), "%s", addr);
 	colon = strrchr(host, ':');
 	if (colon == NULL) {
-		snprintf(err, errlen, "address %s is not unix:/path or host:port",
-			addr);
+		snprintf(err, errlen,
+			"address %s is not unix:/path or host:port", addr);
 		return -1;
 	}
 	*colon = '\0';
@@ -136,8 +136,10 @@ net_listen(const char *addr, char *err, size_t errlen)
 	}
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 ||
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-		bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) <
+			0 ||
+		bind(fd, res->ai_addr, res->ai_addrlen) < 0 ||
+		listen(fd, 64) < 0) {
 		freeaddrinfo(res);
 		goto fail;
 	}

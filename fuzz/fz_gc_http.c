@@ -28,7 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	} else {
 		r = http_read_head(data + 1, size - 1, data[0] & 1, &h, &e);
-		if (r > 0 && (h.len != (size_t)r || h.nfields > HTTP_MAX_FIELDS))
+		if (r > 0 &&
+			(h.len != (size_t)r || h.nfields > HTTP_MAX_FIELDS))
 			__builtin_trap();
 		if (r > 0)
 			(void)http_framing(&h, data[0] & 4, &n);

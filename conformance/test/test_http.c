@@ -16,8 +16,8 @@
 static long
 rd(const char *s, int request, struct http_head *h, enum http_err *e)
 {
-	return http_read_head((const unsigned char *)s, strlen(s), request, h,
-		e);
+	return http_read_head(
+		(const unsigned char *)s, strlen(s), request, h, e);
 }
 
 static void
@@ -65,14 +65,15 @@ test_http_bad_start_lines_are_errors(void **state)
 	assert_int_equal(e, HTTP_E_START);
 	assert_int_equal(rd("HTTP/1.1 2x0 OK\r\n\r\n", 0, &h, &e), -1);
 	assert_int_equal(rd("G(T / HTTP/1.1\r\n\r\n", 1, &h, &e), -1);
-	assert_int_equal(rd("HTTP/1.1 200 OK\r\nA: b\rc\r\n\r\n", 0, &h, &e),
-		-1);
+	assert_int_equal(
+		rd("HTTP/1.1 200 OK\r\nA: b\rc\r\n\r\n", 0, &h, &e), -1);
 	assert_int_equal(e, HTTP_E_BARE_CR);
 	assert_int_equal(rd("HTTP/1.1 200 OK\r\nA: \0\r\n\r\n", 0, &h, &e),
 		0); /* strlen stops at the NUL: a partial head */
-	assert_int_equal(http_read_head((const unsigned char *)"HTTP/1.1 200 "
-								"OK\r\nA:\0\r\n\r\n",
-				 22, 0, &h, &e),
+	assert_int_equal(
+		http_read_head((const unsigned char *)"HTTP/1.1 200 "
+						      "OK\r\nA:\0\r\n\r\n",
+			22, 0, &h, &e),
 		-1);
 	assert_int_equal(e, HTTP_E_NUL);
 }
