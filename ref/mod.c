@@ -134,26 +134,46 @@ answer(struct conn *c, int status)
 	return 1;
 }
 
+unsigned
+mod_loaded(const struct config *cfg)
+{
+	static const char *const names[] = {"mod_rewrite", "mod_redirect",
+		"mod_alias", "mod_setenv", "mod_status"};
+	unsigned bits = 0, i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (server_has_module(cfg, names[i]))
+			bits |= 1u << i;
+	return bits;
+}
+
 int
 mod_request(struct conn *c)
 {
 	struct rewrite_state st = {0};
 	struct mod_eval me;
+	unsigned m = c->srv->modules;
 	enum mod_rc rc;
 	int pass;
 
+	/* A static server pays nothing for modules it did not load. */
+	if ((m & ~MOD_HAS_ALIAS) == 0)
+		return 0;
 	for (pass = 0; pass < MOD_MAX_PASSES; pass++) {
 		if (mod_eval_init(c, &me) == -1)
 			return answer(c, 500);
-		rc = mod_rewrite_uri(c, &me, &st);
+		rc = m & MOD_HAS_REWRITE ? mod_rewrite_uri(c, &me, &st)
+					 : MOD_GO_ON;
 		if (rc == MOD_GO_ON) {
 			/* setenv first: its response fields go on a redirect
 			 * or a status page too. */
-			mod_setenv_request(c, &me);
-			if (mod_redirect(c, &me) || mod_status(c, &me))
+			if (m & MOD_HAS_SETENV)
+				mod_setenv_request(c, &me);
+			if ((m & MOD_HAS_REDIRECT && mod_redirect(c, &me)) ||
+				(m & MOD_HAS_STATUS && mod_status(c, &me)))
 				rc = MOD_ANSWERED;
 		}
-		if (rc == MOD_GO_ON)
+		if (rc == MOD_GO_ON && m & MOD_HAS_REWRITE)
 			rc = mod_rewrite_physical(c, &me, &st);
 		config_eval_done(&me.ev);
 		if (rc != MOD_AGAIN)

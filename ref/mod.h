@@ -26,6 +26,15 @@ struct hbuf;
 
 /* mod.c */
 
+/* Which request-time modules server.modules loads (lighttpd ignores the
+ * keys of a module that is not loaded, and so do we). */
+#define MOD_HAS_REWRITE  0x01u
+#define MOD_HAS_REDIRECT 0x02u
+#define MOD_HAS_ALIAS    0x04u
+#define MOD_HAS_SETENV   0x08u
+#define MOD_HAS_STATUS   0x10u
+unsigned mod_loaded(const struct config *cfg);
+
 /*
  * Run the modules for a read request. Returns 1 when one of them answered
  * (redirect, status page, error), 0 when a handler should: r->path and

@@ -246,6 +246,7 @@ server_init(struct server *s, struct config *cfg, const char *cwd)
 		return -1;
 	}
 	mod_status_start(loop_wall(s->loop));
+	s->modules = mod_loaded(cfg);
 	s->conf.tag = global_str(cfg, "server.tag", "gatehouse");
 	fds = fd_budget(global_int(cfg, "server.max-fds"));
 	/* As lighttpd, by default at most half the descriptors are client
