@@ -184,6 +184,24 @@ def test_status_auto_has_lighttpds_fields(pair):
     assert same(srv, lp, b"/server-statistics")[0] == 204
     st, _, body = ask(srv.port, b"/server-config")
     assert st == 200 and b"mod_status" in body
+    with socket.create_connection(("127.0.0.1", srv.port), 5) as s:
+        s.sendall(b"HEAD /server-status?auto HTTP/1.1\r\nHost: t\r\n"
+                  b"Connection: close\r\n\r\n")
+        data = b""
+        while True:
+            d = s.recv(4096)
+            if not d:
+                break
+            data += d
+    assert data.startswith(b"HTTP/1.1 200") and data.endswith(b"\r\n\r\n")
+
+
+def test_asterisk_options_passes_through_the_modules(pair):
+    srv, _ = pair('url.rewrite-if-not-file = ("^/(.*)$" => "/a.txt/$1")\n'
+                  'url.redirect = ("^/x" => "/y")\n')
+    data = srv.raw(b"OPTIONS * HTTP/1.1\r\nHost: t\r\n"
+                   b"Connection: close\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 200")
 
 
 UNUSUAL_HOSTS = [b"h1.ex.", b"H1.EX", b"a@b", b"[::1]", b"[::1]:80",
