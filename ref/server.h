@@ -155,8 +155,8 @@ struct server {
 	struct config *cfg;
 	struct srv_conf conf;
 	struct rconf global;
-	char *docroot;  /* global root made absolute, or NULL */
-	int use_access; /* mod_access loaded: url.access-deny applies */
+	char *docroot;    /* global root made absolute, or NULL */
+	int use_access;   /* mod_access loaded: url.access-deny applies */
 	unsigned modules; /* MOD_HAS_* bits: request-time modules */
 	struct stat_cache *sc;
 	struct conn_mem *pool; /* idle blocks, at most LIMIT_MEM_POOL */
