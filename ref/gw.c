@@ -118,8 +118,9 @@ gw_fail(struct gw_req *g, int status, const char *why)
 	gw_close_backend(g);
 	if (!g->head_done) {
 		g->head_done = 1;
+		/* The request was read whole: the client connection stays
+		 * in sync and may carry its next request (RFC 9112 §9.3). */
 		c->out.len = c->out.off = 0;
-		c->req.keep_alive = 0;
 		if (resp_error(c, status) == -1)
 			conn_close(c);
 	}
