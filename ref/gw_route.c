@@ -201,6 +201,58 @@ join(char *dst, size_t cap, const char *a, struct slice b, struct slice c)
 	return dst;
 }
 
+/* Append hash h's entries (key => string) to x. */
+static void
+add_hash(struct field *x, size_t *n, size_t *bytes, const struct cfg_value *h)
+{
+	size_t i;
+
+	for (i = 0; h != NULL && i < h->n; i++) {
+		const struct cfg_value *v = &h->items[i];
+
+		if (v->key == NULL || v->type != CFG_STRING)
+			continue;
+		x[*n].name.p = v->key;
+		x[*n].name.len = strlen(v->key);
+		x[*n].value.p = v->str;
+		x[*n].value.len = v->len;
+		*bytes += x[*n].name.len + v->len;
+		(*n)++;
+	}
+}
+
+/*
+ * The variables after the request's own (lighttpd appends r->env): an
+ * authorizer's Variable-*, then setenv.set-environment, then
+ * setenv.add-environment; the first of a name wins in cgi_env_build, so
+ * "set" beats "add". in->extra is malloc'd (the caller frees it).
+ */
+static int
+collect_extra(const struct req *r, const struct gw_req *auth,
+	struct cgi_env_in *in, size_t *bytes)
+{
+	size_t n = (auth ? auth->nvars : 0) + (r->env_set ? r->env_set->n : 0) +
+		(r->env_add ? r->env_add->n : 0);
+	struct field *x;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if ((x = calloc(n, sizeof(*x))) == NULL)
+		return -1;
+	n = 0;
+	for (i = 0; auth != NULL && i < auth->nvars; i++) {
+		x[n] = auth->vars[i];
+		*bytes += x[n].name.len + x[n].value.len;
+		n++;
+	}
+	add_hash(x, &n, bytes, r->env_set);
+	add_hash(x, &n, bytes, r->env_add);
+	in->extra = x;
+	in->nextra = n;
+	return 0;
+}
+
 /* Build g->env for the route (allocations freed with g). */
 static int
 build_env(struct gw_req *g, struct route *rt, const struct gw_req *auth,
@@ -215,7 +267,8 @@ build_env(struct gw_req *g, struct route *rt, const struct gw_req *auth,
 	static char sfile[LIMIT_PATH * 2], saddr[64], sport[8], rport[8];
 	const char *port = strrchr(c->lis->name, ':');
 	struct slice none = {"", 0};
-	size_t extra = 0, i;
+	size_t extra = 0;
+	int rc;
 
 	in.content_length = h->mode == GW_AUTHORIZER ? -1 : r->body_len;
 	in.query = r->uri.query;
@@ -262,22 +315,22 @@ build_env(struct gw_req *g, struct route *rt, const struct gw_req *auth,
 	in.authorizer = h->mode == GW_AUTHORIZER;
 	in.fields = r->fields;
 	in.nfields = r->h1.nfields;
-	if (auth != NULL) {
-		in.extra = auth->vars;
-		in.nextra = auth->nvars;
-		for (i = 0; i < auth->nvars; i++)
-			extra += auth->vars[i].name.len +
-				auth->vars[i].value.len;
+	if (collect_extra(r, auth, &in, &extra) == -1) {
+		*why = CGI_ENV_NO_SPACE;
+		return -1;
 	}
 	g->env.cap = 40 + in.nfields + in.nextra;
 	g->env.memcap = 4096 + 2 * r->head_len + 6 * LIMIT_PATH + extra;
 	g->env.vars = calloc(g->env.cap, sizeof(*g->env.vars));
 	g->env.mem = malloc(g->env.memcap);
 	if (g->env.vars == NULL || g->env.mem == NULL) {
+		free((void *)in.extra);
 		*why = CGI_ENV_NO_SPACE;
 		return -1;
 	}
-	return cgi_env_build(&in, &g->env, why);
+	rc = cgi_env_build(&in, &g->env, why);
+	free((void *)in.extra);
+	return rc;
 }
 
 static int
