@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gw.h"
 #include "log.h"
 #include "mod.h"
 #include "net.h"
@@ -238,7 +239,8 @@ dispatch(struct conn *c)
 	c->state = CONN_WRITE;
 	if (mod_request(c))
 		return;
-	static_handle(c);
+	if (!gw_handle(c))
+		static_handle(c);
 }
 
 /* The response is written: log it and get ready for the next request. */
@@ -333,8 +335,17 @@ conn_run(struct conn *c)
 				break;
 			}
 			rc = resp_write(c);
+			if (rc == 1 && c->req.body == BODY_WAIT)
+				rc = 2;
 			if (rc == -1) {
 				conn_close(c);
+				return;
+			}
+			if (rc == 2) {
+				/* The producer wakes us (conn_wake) and has
+				 * its own timeouts. */
+				(void)loop_io_mod(s->loop, &c->io, 0);
+				loop_timer_stop(s->loop, &c->timer);
 				return;
 			}
 			if (rc == 0) {
@@ -373,6 +384,13 @@ wait:
 		mem_put(c); /* idle: the block goes back to the pool */
 	}
 	set_timer(c);
+}
+
+void
+conn_wake(struct conn *c)
+{
+	if (c->state == CONN_WRITE)
+		conn_run(c);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -32,7 +33,8 @@ static const struct {
 	{416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
 	{431, "Request Header Fields Too Large"},
 	{500, "Internal Server Error"}, {501, "Not Implemented"},
-	{503, "Service Unavailable"}, {505, "HTTP Version Not Supported"}};
+	{502, "Bad Gateway"}, {503, "Service Unavailable"},
+	{504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"}};
 
 const char *
 resp_reason(int status)
@@ -125,7 +127,11 @@ resp_head(struct conn *c, int status, long long len, const char *type,
 	else if (r->version == 10)
 		hb_str(&h, "Connection: keep-alive\r\n");
 	hb_field(&h, "Date", date_now(c->srv));
-	if (tag[0] != '\0')
+	/* A gateway backend's own Server field is kept (lighttpd). */
+	if (tag[0] != '\0' &&
+		(extra == NULL ||
+			(strncasecmp(extra, "server:", 7) != 0 &&
+				strcasestr(extra, "\nserver:") == NULL)))
 		hb_field(&h, "Server", tag);
 	hb_put(&h, "\r\n", 2);
 	if (h.over)
@@ -177,6 +183,8 @@ stream_more(struct conn *c)
 		return 0;
 	if (!r->chunked_out) {
 		n = r->fill(c, p, room);
+		if (n == -2)
+			return 2;
 		if (n > 0) {
 			buf_commit(b, (size_t)n);
 			r->bytes_out += n;
@@ -186,6 +194,8 @@ stream_more(struct conn *c)
 	/* "XXXX\r\n" with leading zeros (RFC 9112 §7.1 chunk-size is
 	 * 1*HEXDIG) so the size line can be written after the data. */
 	n = r->fill(c, p + 6, room - 6 - 7 < 0xffff ? room - 6 - 7 : 0xffff);
+	if (n == -2)
+		return 2;
 	if (n < 0)
 		return -1;
 	if (n == 0) {
@@ -209,19 +219,27 @@ stream_more(struct conn *c)
 }
 
 /* Write what is queued. 1: the response is complete; 0: the socket is
- * full (wait for LOOP_WRITE); -1: the client is gone. */
+ * full (wait for LOOP_WRITE); 2: all written, the stream's producer has
+ * nothing yet (it calls conn_wake); -1: the client is gone. */
 int
 resp_write(struct conn *c)
 {
 	struct req *r = &c->req;
-	int ended = r->body != BODY_STREAM;
+	int ended = r->body != BODY_STREAM, stalled = 0;
 
 	for (;;) {
-		if (!ended) {
+		if (!ended && !stalled) {
 			int rc = stream_more(c);
 
-			if (rc == -1)
+			/* The producer failed: what is queued (the head, the
+			 * body so far) still leaves, best effort, before the
+			 * close tells the client the body is cut. */
+			if (rc == -1) {
+				(void)send(c->fd, buf_head(&c->out), c->out.len,
+					MSG_NOSIGNAL);
 				return -1;
+			}
+			stalled = rc == 2;
 			ended = rc == 1;
 			if (ended)
 				r->body = BODY_NONE;
@@ -238,6 +256,8 @@ resp_write(struct conn *c)
 		}
 		if (ended)
 			break;
+		if (stalled)
+			return 2;
 	}
 	while (r->body == BODY_FILE && r->file_left > 0) {
 		size_t want = r->file_left > (1 << 30) ? (1 << 30)

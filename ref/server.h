@@ -66,7 +66,9 @@ enum conn_state {
 	CONN_CLOSED, /* waiting for the deferred free */
 };
 
-enum body_kind { BODY_NONE, BODY_FILE, BODY_STREAM };
+/* BODY_WAIT: a handler (the gateway) answers later and calls
+ * conn_wake(); nothing but what is queued is written until then. */
+enum body_kind { BODY_NONE, BODY_FILE, BODY_STREAM, BODY_WAIT };
 
 /* The request in progress. Slices in h1 and fields point into the
  * connection's input buffer and stay valid until the request ends. */
@@ -99,7 +101,8 @@ struct req {
 	off_t file_off, file_left;
 	int chunked_out; /* BODY_STREAM framed as chunked */
 	/* BODY_STREAM: fill writes up to cap body bytes at dst and returns
-	 * the count, 0 at the end, -1 on failure; fill_free releases
+	 * the count, 0 at the end, -1 on failure, -2 when it has nothing yet
+	 * (its producer calls conn_wake() later); fill_free releases
 	 * fill_state when the request ends. */
 	long (*fill)(struct conn *c, char *dst, size_t cap);
 	void *fill_state;
@@ -182,6 +185,8 @@ void conn_accept(struct server *s, struct listener *l);
 void conn_close(struct conn *c);
 void conn_close_idle(struct server *s);
 void server_pause(struct server *s, int pause);
+/* A producer (BODY_WAIT, or fill returned -2) has output: run the conn. */
+void conn_wake(struct conn *c);
 void conn_mem_pool_free(struct server *s);
 
 /* req.c: returns 1 when a request is ready to be answered, 0 to wait for
