@@ -300,9 +300,11 @@ gw_connect(struct gw_req *g)
 	g->timer.data = g;
 	g->state = GW_XFER;
 	if (connect(fd, (struct sockaddr *)&p->addr, p->addrlen) == -1) {
-		/* EAGAIN: a unix listen queue is full; wait like a TCP
-		 * connect in progress (lighttpd does the same). */
-		if (errno != EINPROGRESS && errno != EAGAIN && errno != EINTR) {
+		/* EAGAIN from a unix socket: its listen queue is full and
+		 * nothing is in progress (lighttpd waits on it anyway, then
+		 * trusts a socket that never connected): a connect failure,
+		 * so another proc is tried. */
+		if (errno != EINPROGRESS && errno != EINTR) {
 			int err = errno;
 
 			g->io.fd = -1;
@@ -394,8 +396,16 @@ on_backend_io(struct loop *l, struct loop_io *io, unsigned ev)
 		int err = 0;
 		socklen_t len = sizeof(err);
 
+		struct sockaddr_storage sa;
+		socklen_t salen = sizeof(sa);
+
 		if (getsockopt(g->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 			err = errno;
+		/* Writable yet not connected: refused without an error. */
+		if (err == 0 &&
+			getpeername(g->fd, (struct sockaddr *)&sa, &salen) ==
+				-1)
+			err = ECONNREFUSED;
 		if (err != 0) {
 			gw_connect_failed(g, err);
 			gw_wake(g);

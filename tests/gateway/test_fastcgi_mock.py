@@ -377,3 +377,82 @@ def test_setenv_variables_reach_the_app(gw):
              'setenv.set-environment = ("SCRIPT_NAME" => "/evil")\n')
     p = params(echo(srv, "/app.php"))
     assert p["APP_MODE"] == "demo" and p["SCRIPT_NAME"] == "/app.php"
+
+
+def _silent_listener(path, backlog):
+    """A unix listener that never accepts (or never reads what it
+    accepted): the peer for connect and write timeouts."""
+    ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ls.bind(path)
+    ls.listen(backlog)
+    return ls
+
+
+def test_unix_listen_queue_full_is_503(gw, tmp):
+    path = os.path.join(tmp, "full.sock")
+    ls = _silent_listener(path, 0)
+    fillers = []
+    try:
+        # A full accept queue: a unix connect() says EAGAIN at once.
+        for _ in range(8):
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            c.setblocking(False)
+            try:
+                c.connect(path)
+            except OSError:
+                pass
+            fillers.append(c)
+        srv = gw(exts={".php": [host(path)]}, mock=False)
+        st, _, _, _ = get(srv, "/app.php")
+        assert st == 503
+        assert "full.sock" in srv.errlog()
+    finally:
+        for c in fillers:
+            c.close()
+        ls.close()
+        os.unlink(path)
+
+
+def test_connect_timeout_is_503(gw, tmp):
+    # A TCP listener whose backlog is full drops SYNs: connect() stays in
+    # progress until connect-timeout.
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(0)
+    port = ls.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(4):
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.setblocking(False)
+            try:
+                c.connect(("127.0.0.1", port))
+            except OSError:
+                pass
+            fillers.append(c)
+        srv = gw(exts={".php": ['("host" => "127.0.0.1", "port" => %d, '
+                                '"connect-timeout" => 1)' % port]},
+                 mock=False)
+        t0 = time.monotonic()
+        st, _, _, _ = get(srv, "/app.php")
+        assert st == 503 and 0.9 < time.monotonic() - t0 < 5
+        assert "Connection timed out" in srv.errlog()
+    finally:
+        for c in fillers:
+            c.close()
+        ls.close()
+
+
+def test_write_timeout_is_504(gw, tmp):
+    path = os.path.join(tmp, "deaf.sock")
+    ls = _silent_listener(path, 8)
+    try:
+        srv = gw(exts={".php": [host(path, write_timeout=1)]}, mock=False)
+        t0 = time.monotonic()
+        st, _, _, _ = get(srv, "/app.php", method="POST",
+                          body=b"x" * (4 << 20))
+        assert st == 504 and time.monotonic() - t0 < 8
+        assert "write timeout" in srv.errlog()
+    finally:
+        ls.close()
+        os.unlink(path)
