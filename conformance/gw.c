@@ -179,17 +179,16 @@ static void
 env_add(struct gw_bk *b, const char *name, size_t nlen, const char *value,
 	size_t vlen)
 {
-	/* Names are NUL-terminated copies kept in a side buffer. */
-	static char names[APP_MAX_KV][128];
+	/* Names are NUL-terminated copies kept in b itself. */
 	unsigned i = b->env.n;
 
 	if (i >= APP_MAX_KV)
 		return;
-	if (nlen >= sizeof(names[i]))
-		nlen = sizeof(names[i]) - 1;
-	memcpy(names[i], name, nlen);
-	names[i][nlen] = '\0';
-	b->env.name[i] = names[i];
+	if (nlen >= sizeof(b->names[i]))
+		nlen = sizeof(b->names[i]) - 1;
+	memcpy(b->names[i], name, nlen);
+	b->names[i][nlen] = '\0';
+	b->env.name[i] = b->names[i];
 	b->env.value[i] = value;
 	b->env.vlen[i] = vlen;
 	b->env.n++;

@@ -65,10 +65,11 @@ struct gw_bk {
 	struct app_buf raw;    /* every byte, as sent */
 	struct app_buf params; /* FastCGI PARAMS stream, concatenated */
 	struct app_buf body;   /* request body, decoded */
-	struct app_kv env;     /* CGI variables (names/values into params or
-				  raw; valid until the next exchange) */
-	char err[256];         /* first framing error, "" when none */
-	int perr;              /* SCGI/uwsgi: the enum pkt_err seen */
+	struct app_kv env;     /* CGI variables: names in names[], values
+				  into params or raw (valid until freed) */
+	char names[APP_MAX_KV][96];
+	char err[256]; /* first framing error, "" when none */
+	int perr;      /* SCGI/uwsgi: the enum pkt_err seen */
 	/* FastCGI */
 	unsigned nrec, begin_id, role, flags, reserved_nonzero, id_mismatch;
 	unsigned params_records, params_term, stdin_term, after_stdin;
