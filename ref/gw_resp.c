@@ -343,6 +343,12 @@ gw_head_more(struct gw_req *g)
 		}
 		break;
 	}
+	/* No Upgrade through the gateway yet (lgw §9): a 101 would switch
+	 * the client's protocol to something nobody relays. */
+	if (cr.status < 200) {
+		gw_fail(g, 502, "1xx as a final response (upgrade is off)");
+		return;
+	}
 	if ((st = gw_resp_head(g, &cr, f, cr.nfields)) != 0) {
 		gw_fail(g, st,
 			st == 502 ? "response head refused" : "x-sendfile");

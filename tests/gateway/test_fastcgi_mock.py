@@ -207,7 +207,8 @@ def test_body_longer_than_content_length_is_cut(gw):
 
 
 @pytest.mark.parametrize("target,method", [
-    ("/app.php?gm=body:50,cl", "HEAD"),
+    ("/app.php?gm=body:50,cl", "HEAD"),                   # head only
+    ("/app.php?gm=body:50,cl,fault:head-body", "HEAD"),   # app bug
     ("/app.php?gm=status:204,body:50", "GET"),
     ("/app.php?gm=status:304,body:50", "GET")])
 def test_no_body_for_head_204_304(gw, target, method):
@@ -456,3 +457,8 @@ def test_write_timeout_is_504(gw, tmp):
     finally:
         ls.close()
         os.unlink(path)
+
+
+def test_101_without_upgrade_support_is_502(gw):
+    srv = gw()
+    assert get(srv, "/app.php?gm=status:101")[0] == 502
