@@ -462,3 +462,10 @@ def test_write_timeout_is_504(gw, tmp):
 def test_101_without_upgrade_support_is_502(gw):
     srv = gw()
     assert get(srv, "/app.php?gm=status:101")[0] == 502
+
+
+def test_padded_records_and_stderr_before_head(gw):
+    srv = gw(mock_args=["--pad8"])
+    st, _, body, _ = get(srv, "/app.php?gm=stderr:warn,stream:3:5:0")
+    assert st == 200 and dechunk(body) == (b"0123456789abcde", True)
+    assert "stderr: warn" in srv.errlog()
