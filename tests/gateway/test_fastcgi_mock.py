@@ -469,3 +469,12 @@ def test_padded_records_and_stderr_before_head(gw):
     st, _, body, _ = get(srv, "/app.php?gm=stderr:warn,stream:3:5:0")
     assert st == 200 and dechunk(body) == (b"0123456789abcde", True)
     assert "stderr: warn" in srv.errlog()
+
+
+def test_shutdown_with_a_request_in_flight(gw):
+    srv = gw()
+    s = srv.connect()
+    s.sendall(b"GET /app.php?gm=hang HTTP/1.1\r\nHost: t\r\n\r\n")
+    time.sleep(0.3)
+    assert srv.proc.stop(timeout=15) == 0, srv.proc.logs()
+    s.close()
