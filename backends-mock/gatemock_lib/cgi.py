@@ -111,7 +111,8 @@ def main(ident):
     ctype = plan.default_type()
     scenario.play(plan, StdoutSink(),
                   lambda total: scenario.cgi_head(plan, total, ctype),
-                  scenario.echo_json(echo))
+                  scenario.echo_json(echo),
+                  head_only=scenario.is_head(envd.get(b"REQUEST_METHOD", b"")))
     log(ctx, "%s gm=%s -> %s" % (what, plan.describe(),
                                  plan.fault or plan.status or "ok"))
     return 0

@@ -408,7 +408,8 @@ class FcgiConn:
             ctype = plan.default_type()
             scenario.play(plan, r,
                           lambda total: scenario.cgi_head(plan, total, ctype),
-                          echo)
+                          echo, head_only=scenario.is_head(
+                              env.get(b"REQUEST_METHOD", b"")))
         log(self.ctx, "conn=%d req=%d %s role=%d gm=%s -> %s" % (
             self.no, r.n, what, r.role, plan.describe(),
             plan.fault or plan.status or "ok"))

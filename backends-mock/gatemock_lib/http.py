@@ -246,7 +246,7 @@ def one(ctx, c, conn_no, n, line, headers):
 
     frame = (lambda b: b"%x\r\n%s\r\n" % (len(b), b)) if chunked else None
     sink = SockSink(c.sock)
-    if method == "HEAD":
+    if method == "HEAD" and plan.fault != "head-body":
         plan.body = b""   # RFC 9110 §9.3.2: no body, same head otherwise
     scenario.play(plan, sink, build_head, echo_body, frame,
                   b"0\r\n\r\n" if chunked else b"")

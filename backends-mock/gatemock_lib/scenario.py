@@ -37,7 +37,7 @@ REASONS = {100: "Continue", 101: "Switching Protocols", 200: "OK",
 # and the ones only FastCGI understands (record-level faults).
 COMMON_FAULTS = {"close-head", "close-body", "big-head", "bad-head",
                  "nocolon-head", "bad-cl", "dup-cl", "long-body", "bad-te",
-                 "bad-chunk"}
+                 "bad-chunk", "head-body"}
 FCGI_FAULTS = {"version", "reqid", "truncated", "padding", "no-end",
                "two-end", "overloaded", "cant-mpx", "unknown-role"}
 
@@ -286,13 +286,25 @@ BAD_CHUNK_BODY = b"zz\r\nhello\r\n0\r\n\r\n"
 LONG_BODY_EXTRA = b"EXTRA-BYTES-PAST-CONTENT-LENGTH\n"
 
 
-def play(p, sink, build_head, echo_body, frame=None, last=b""):
+def is_head(method):
+    """True for a HEAD request (REQUEST_METHOD as bytes or str)."""
+    if isinstance(method, bytes):
+        method = method.decode("latin-1")
+    return method == "HEAD"
+
+
+def play(p, sink, build_head, echo_body, frame=None, last=b"",
+         head_only=False):
     """Drive a response through sink, honouring timing and common faults.
 
     sink: write(bytes), sleep(seconds) -> False when aborted, hang(),
     abort() (close now, no protocol trailer), finish() (normal end).
     build_head(total) -> head bytes.  frame(bytes) wraps body pieces (HTTP
     chunked); last is written after the body (the HTTP last-chunk).
+    head_only (a HEAD request to a CGI-style mock): send the head the GET
+    would get (same Content-Length with `cl`) and no body, as RFC 3875
+    §4.3.2 asks of the script; close-body then closes right after the head.
+    The fault head-body sends the body anyway.
     """
     if p.hang:
         sink.hang()
@@ -305,6 +317,13 @@ def play(p, sink, build_head, echo_body, frame=None, last=b""):
     parts = p.parts(echo_body)
     total = sum(len(b) for _, b in parts)
     head = build_head(total)
+    if head_only and p.fault != "head-body":
+        sink.write(head)
+        if p.fault == "close-body":
+            sink.abort()
+        else:
+            sink.finish()
+        return
     if p.fault == "close-body":
         body = b"".join(b for _, b in parts)
         sink.write(head)

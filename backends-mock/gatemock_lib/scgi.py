@@ -141,7 +141,8 @@ def handle(ctx, sock, conn_no):
     sink = SockSink(sock)
     scenario.play(plan, sink,
                   lambda total: scenario.cgi_head(plan, total, ctype, nph),
-                  echo_body)
+                  echo_body,
+                  head_only=scenario.is_head(env.get(b"REQUEST_METHOD", b"")))
     log(ctx, "conn=%d %s gm=%s -> %s" % (conn_no, what, plan.describe(),
                                          plan.fault or plan.status or "ok"))
 

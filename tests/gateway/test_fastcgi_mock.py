@@ -478,3 +478,9 @@ def test_shutdown_with_a_request_in_flight(gw):
     time.sleep(0.3)
     assert srv.proc.stop(timeout=15) == 0, srv.proc.logs()
     s.close()
+
+
+def test_unresolvable_backend_host_fails_at_start(gw):
+    with pytest.raises(Exception):
+        gw(exts={".php": ['("host" => "no-such-host.invalid", '
+                          '"port" => 9000)']}, mock=False)

@@ -36,10 +36,11 @@ def nv(name, value):
 
 
 def fcgi_request(query=b"", body=b"", rid=1, keep=False, role=1,
-                 extra=(), stdin_records=1):
-    """BEGIN, one PARAMS record + empty, STDIN split in N records + empty."""
+                 extra=(), stdin_records=1, method=None):
+    """BEGIN, one PARAMS record + empty, STDIN split in N records + empty.
+    REQUEST_METHOD is method, or else POST with a body and GET without."""
     params = nv(b"QUERY_STRING", query) + \
-        nv(b"REQUEST_METHOD", b"POST" if body else b"GET") + \
+        nv(b"REQUEST_METHOD", method or (b"POST" if body else b"GET")) + \
         nv(b"REQUEST_URI", b"/t?" + query)
     for k, v in extra:
         params += nv(k, v)

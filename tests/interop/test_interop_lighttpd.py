@@ -13,7 +13,9 @@ One lighttpd per module (started once, always stopped), routing:
 import http.client
 import json
 import os
+import shutil
 import socket
+import subprocess
 
 import pytest
 
@@ -184,6 +186,8 @@ def ws_roundtrip(port, path):
                   b"Sec-WebSocket-Version: 13\r\n\r\n")
         head = recv_until(s, lambda b: b"\r\n\r\n" in b)
         assert head.startswith(b"HTTP/1.1 101 Switching Protocols\r\n"), head
+        # RFC 6455 §4.1: the client fails the handshake without Upgrade
+        assert b"\r\nupgrade: websocket\r\n" in head.lower(), head
         assert b"Sec-WebSocket-Accept: " + WS_ACCEPT + b"\r\n" in head
         s.sendall(ws_client_frame(1, b"hello"))
         assert recv_until(s, lambda b: len(b) >= 7) == b"\x81\x05hello"
@@ -193,11 +197,61 @@ def ws_roundtrip(port, path):
         assert recv_until(s, lambda b: len(b) >= 4) == b"\x88\x02\x03\xe8"
 
 
-LT_UPGRADE_GAP = pytest.mark.xfail(reason=(
-    "lighttpd 1.4.69 with host \"upgrade\" => \"enable\" as configured here "
-    "strips Upgrade from the mock's Status 101 (FastCGI) or never forwards "
-    "the 101 (SCGI); not yet understood. The mock side of this path is "
-    "covered by raw-record tests in tests/mocks."), strict=False)
+PROBE_CONF = """
+server.modules = ("mod_scgi")
+server.document-root = "@tmp@"
+server.bind = "127.0.0.1"
+server.port = 1
+scgi.server = ( "/p/" => (( "host" => "127.0.0.1", "port" => 2,
+                            "upgrade" => "@value@" )) )
+"""
+
+
+def lighttpd_knows_host_upgrade():
+    """Whether this lighttpd parses the gw host option "upgrade".
+
+    A known boolean host key with a non-boolean value fails `lighttpd -tt`
+    ("check-local" => "bogus" does: "unexpected type for key").  lighttpd
+    1.4.69 accepts "upgrade" => "bogus" silently, as it does any unknown
+    key, so "upgrade" => "enable" there is ignored."""
+    if not shutil.which("lighttpd"):
+        return True   # nothing to mark; the fixture reports the missing peer
+    tmp = make_tmpdir()
+    try:
+        conf = write_file(os.path.join(tmp, "probe.conf"),
+                          render(PROBE_CONF, tmp=tmp, value="bogus"))
+        p = subprocess.run(["lighttpd", "-tt", "-f", conf],
+                           capture_output=True, timeout=10)
+        return p.returncode != 0
+    finally:
+        remove_tmpdir(tmp)
+
+
+LT_HOST_UPGRADE = lighttpd_knows_host_upgrade()
+
+# Measured with lighttpd 1.4.69 (Debian 1.4.69-1) and a raw listener in
+# place of the mock, fastcgi.debug/scgi.debug = 2 and
+# debug.log-request-header/-response-header: the request reaches the backend
+# with HTTP_UPGRADE=websocket, HTTP_CONNECTION=Upgrade and the key, but
+# mod_fastcgi sends the empty FCGI_STDIN right after PARAMS (with upgrade on
+# it is deferred), the backend's "Upgrade: websocket" is dropped from its 101
+# (1.4.69 keeps a backend Upgrade header for mod_proxy and mod_cgi only), the
+# client gets "HTTP/1.1 101 Switching Protocols, Connection: close,
+# Sec-WebSocket-Accept, Transfer-Encoding: chunked" and its frames are never
+# relayed.  The same for Status: 101 and for an NPH "HTTP/1.1 101" line.
+# (lighttpd 1.4.6x http_response_process_headers() drops a backend Upgrade
+# header unless the backend is mod_proxy or mod_cgi.)  So neither the mock
+# (its head is Status 101 + Upgrade + Connection + Sec-WebSocket-Accept, as
+# mod_cgi takes it) nor the config is at fault; this lighttpd cannot upgrade
+# FastCGI or SCGI.
+LT_UPGRADE_GAP = pytest.mark.xfail(
+    condition=not LT_HOST_UPGRADE, strict=True, reason=(
+        "lighttpd without the gw host option \"upgrade\" (1.4.69: "
+        "\"upgrade\" => \"bogus\" passes lighttpd -tt) ignores it: FastCGI "
+        "STDIN is ended at once, the backend's Upgrade header is dropped, "
+        "the client gets a chunked 101 without Upgrade and no tunnel "
+        "(FastCGI: end of body b'0\\r\\n\\r\\n' instead of the echo; "
+        "SCGI: the echo never comes)"))
 
 
 @pytest.mark.parametrize("path", [

@@ -55,6 +55,22 @@ def test_cgi_head_variants_exact(query, expect):
     assert out.startswith(expect) if b"json" in expect else out == expect
 
 
+@pytest.mark.parametrize("query,expect", [
+    # RFC 3875 §4.3.2: no body for HEAD; the GET's head, Content-Length too
+    ("gm=text:hello,cl",
+     b"Content-Type: text/plain\r\nContent-Length: 5\r\n\r\n"),
+    ("gm=echo", b"Content-Type: application/json\r\n\r\n"),
+    ("gm=text:hello,fault:close-body",
+     b"Content-Type: text/plain\r\nContent-Length: 5\r\n\r\n"),
+    ("gm=text:hello,fault:head-body",
+     b"Content-Type: text/plain\r\n\r\nhello"),
+])
+def test_cgi_head_request_gets_the_head_only(query, expect):
+    rc, out, err = run_cgi(query, extra={"REQUEST_METHOD": "HEAD"})
+    assert rc == 0 and out == expect
+    assert b"HEAD /c?" in err
+
+
 def test_cgi_stderr_item_writes_to_stderr():
     _, _, err = run_cgi("gm=stderr:boom,text:")
     assert err.startswith(b"boom\n")

@@ -344,3 +344,30 @@ def test_fcgi_upgrade_websocket_over_stdin_stdout_records(gatemock):
         s.sendall(rec(STDIN, 1, ws_client_frame(8, b"\x03\xe8bye")))
         assert recv_all(s) == (rec(STDOUT, 1, b"\x88\x02\x03\xe8") +
                                rec(STDOUT, 1) + end(1))
+
+
+@pytest.mark.parametrize("query,stdout", [
+    # RFC 3875 §4.3.2: no body for HEAD; the head is the one GET gets,
+    # Content-Length (with `cl`) included.
+    (b"gm=text:hello,cl",
+     b"Content-Type: text/plain\r\nContent-Length: 5\r\n\r\n"),
+    (b"gm=status:404,text:gone", b"Status: 404 Not Found\r\n" + HEAD),
+    (b"gm=echo", b"Content-Type: application/json\r\n\r\n"),
+    (b"gm=stream:2:4:0", HEAD),
+    # the fixture for a misbehaving app: the body goes out anyway
+    (b"gm=text:hello,fault:head-body", HEAD + b"hello"),
+])
+def test_fcgi_head_request_gets_the_head_only(gatemock, query, stdout):
+    m = gatemock("fastcgi")
+    data = exchange(m.addr, fcgi_request(query, method=b"HEAD"))
+    body = stdout[len(stdout.partition(b"\r\n\r\n")[0]) + 4:]
+    head = stdout[:len(stdout) - len(body)]
+    expect = rec(STDOUT, 1, head) + (rec(STDOUT, 1, body) if body else b"") \
+        + rec(STDOUT, 1) + end(1)
+    assert data == expect
+
+
+def test_fcgi_head_body_fault_is_a_no_op_for_get(gatemock):
+    m = gatemock("fastcgi")
+    data = exchange(m.addr, fcgi_request(b"gm=text:hello,fault:head-body"))
+    assert data == HELLO_ANSWER

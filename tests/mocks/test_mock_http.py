@@ -182,3 +182,16 @@ def test_http_tunnel_echoes_raw_bytes_after_101(gatemock):
                        b"Connection: Upgrade\r\n\r\nearly")
         s.sendall(b"more")
         assert recv_until(s, lambda b: len(b) >= 4) == b"more"
+
+
+def test_http_head_gets_no_body_unless_head_body_fault(gatemock):
+    m = gatemock("http", listen="tcp")
+    head = (b"HEAD /h?gm=text:hello HTTP/1.1\r\nHost: t\r\n"
+            b"Connection: close\r\n")
+    assert exchange(m.addr, head + b"\r\n") == (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0"
+        b"\r\nConnection: close\r\n\r\n")
+    bad = head.replace(b"hello", b"hello,fault:head-body")
+    assert exchange(m.addr, bad + b"\r\n") == (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5"
+        b"\r\nConnection: close\r\n\r\nhello")

@@ -110,3 +110,21 @@ def test_scgi_malformed_netstring_is_closed_without_answer(gatemock):
     m = gatemock("scgi")
     assert exchange(m.addr, b"5:abcde;") == b""
     assert "not terminated by ','" in m.logs()
+
+
+@pytest.mark.parametrize("proto", ["scgi", "uwsgi"])
+@pytest.mark.parametrize("query,expect", [
+    # RFC 3875 §4.3.2: no body for HEAD; the GET's head, Content-Length too
+    (b"gm=text:hello,cl",
+     b"Content-Type: text/plain\r\nContent-Length: 5\r\n\r\n"),
+    (b"gm=nph,body:3", b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n"),
+    (b"gm=text:hello,fault:head-body",
+     b"Content-Type: text/plain\r\n\r\nhello"),
+])
+def test_scgi_uwsgi_head_request_gets_the_head_only(gatemock, proto, query,
+                                                    expect):
+    m = gatemock(proto)
+    p = [(k, b"HEAD" if k == b"REQUEST_METHOD" else v)
+         for k, v in pairs(query)]
+    req = netstring_request(p) if proto == "scgi" else uwsgi_request(p[:-1])
+    assert exchange(m.addr, req) == expect
