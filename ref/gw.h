@@ -176,6 +176,9 @@ int gw_conf_load(struct gw_conf *gc, const struct config *cfg,
 	const char *module, const struct gw_proto *proto);
 void gw_conf_free(struct gw_conf *gc);
 
+/* Load the gateway configuration at start (and after a reload): 0, or
+ * -1 after logging why (an unresolvable backend host). */
+int gw_init(struct server *s);
 /* The dispatch hook: gw_route(c, NULL). */
 int gw_handle(struct conn *c);
 

@@ -395,6 +395,15 @@ gw_route(struct conn *c, const struct gw_req *auth)
 }
 
 int
+gw_init(struct server *s)
+{
+	if (!server_has_module(s->cfg, "mod_fastcgi") ||
+		config_global(s->cfg, "fastcgi.server") == NULL)
+		return 0;
+	return conf_get(s) == NULL ? -1 : 0;
+}
+
+int
 gw_handle(struct conn *c)
 {
 	return gw_route(c, NULL);

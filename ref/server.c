@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "gw.h"
 #include "log.h"
 #include "mod.h"
 #include "net.h"
@@ -301,6 +302,9 @@ server_init(struct server *s, struct config *cfg, const char *cwd)
 		snprintf(s->docroot, n, "%s/%s", cwd, s->global.docroot);
 		s->global.docroot = s->docroot;
 	}
+	/* Gateway backends are resolved once, at start (lighttpd). */
+	if (gw_init(s) == -1)
+		return -1;
 	backlog = (int)global_int(cfg, "server.listen-backlog");
 	bind = global_str(cfg, "server.bind", "");
 	if (add_listener(s, bind, (int)global_int(cfg, "server.port"), backlog,

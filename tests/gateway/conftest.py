@@ -12,14 +12,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "e2e"))
 
 from ghutil import GATEHOUSE_BIN, TEMPLATE, Server, make_docroot  # noqa
+from gwutil import FASTCGI  # noqa: E402
 from harness import (GATEMOCK, free_port, render, wait_listening,  # noqa
                      wait_until, write_file)
-
-
-FASTCGI = """
-server.modules += ("mod_fastcgi")
-fastcgi.server = ( @exts@ )
-"""
 
 
 @pytest.fixture

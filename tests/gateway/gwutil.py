@@ -3,6 +3,11 @@ HTTP/1.1 client that shows framing as it is."""
 
 from ghutil import read_to_close
 
+FASTCGI = """
+server.modules += ("mod_fastcgi")
+fastcgi.server = ( @exts@ )
+"""
+
 
 def host(sock, **opts):
     """One anonymous host block on a unix socket, options as lighttpd."""

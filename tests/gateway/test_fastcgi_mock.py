@@ -480,7 +480,20 @@ def test_shutdown_with_a_request_in_flight(gw):
     s.close()
 
 
-def test_unresolvable_backend_host_fails_at_start(gw):
-    with pytest.raises(Exception):
-        gw(exts={".php": ['("host" => "no-such-host.invalid", '
-                          '"port" => 9000)']}, mock=False)
+def test_unresolvable_backend_host_fails_at_start(tmp):
+    import subprocess
+    from gwutil import FASTCGI
+    from ghutil import GATEHOUSE_BIN, TEMPLATE
+    from harness import free_port, render, write_file
+    ext = '".php" => (("host" => "no-such-host.invalid", "port" => 9000))'
+    os.makedirs(os.path.join(tmp, "www"))
+    conf = write_file(os.path.join(tmp, "g.conf"), render(
+        TEMPLATE, docroot=os.path.join(tmp, "www"), port=free_port(),
+        tmp=tmp, extra=FASTCGI.replace("@exts@", ext),
+        errorlog=os.path.join(tmp, "error.log"),
+        accesslog=os.path.join(tmp, "access.log")))
+    p = subprocess.run([GATEHOUSE_BIN, "-D", "-f", conf],
+                       capture_output=True, timeout=20)
+    assert p.returncode != 0
+    with open(os.path.join(tmp, "error.log")) as f:
+        assert "no-such-host.invalid" in f.read()
