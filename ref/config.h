@@ -219,6 +219,25 @@ const char *cfg_key_unit(const struct cfg_key *k); /* "KiB", "s"... */
 /* Is a module gatehouse implements (issues 6-9 + gateways)? */
 int cfg_module_supported(const char *name);
 
+/*
+ * server.http-parseopts resolved with lighttpd's defaults
+ * (config_parseopts.c). h may be NULL (all defaults). Returns 0, or -1 with
+ * error set (unknown key, bad value, conflicting options). ignored[] holds
+ * one static message per setting Gatehouse cannot follow; the config check
+ * prints them as warnings.
+ */
+struct cfg_parseopts {
+	unsigned uri_opts;  /* URI_* (codec/uri.h) */
+	unsigned host_opts; /* HOST_* (codec/host.h) */
+	unsigned h1_flags;  /* H1_LENIENT_* (codec/h1.h) */
+	int get_body;       /* method-get-body: GET/HEAD may carry a body */
+	int query_20_plus;  /* url-query-20-plus: "%20" in the query is '+' */
+	const char *error;
+	const char *ignored[6];
+	size_t nignored;
+};
+int cfg_parseopts_eval(const struct cfg_value *h, struct cfg_parseopts *po);
+
 /* The -t/-tt/-p command line part; returns the exit status. */
 int config_cli(int argc, char **argv);
 

@@ -300,10 +300,21 @@ cfg_check_parseopts(struct cfg_check *c)
 		"url-path-dotseg-reject", "url-query-20-plus",
 		"method-get-body"};
 
+	struct cfg_parseopts po;
+
 	if (known_keys(
 		    c, &c->st->val, names, N(names), "server.http-parseopts"))
 		return -1;
-	return bool_values(c, &c->st->val, "server.http-parseopts");
+	if (bool_values(c, &c->st->val, "server.http-parseopts") == -1)
+		return -1;
+	if (cfg_parseopts_eval(&c->st->val, &po) == -1)
+		return cfg_check_error(
+			c, "server.http-parseopts: %s", po.error);
+	for (size_t i = 0; i < po.nignored; i++)
+		cfg_diag_add(c->d, CFG_E_NONE, c->st->file, c->st->line,
+			c->st->col, "server.http-parseopts: %s; ignored",
+			po.ignored[i]);
+	return 0;
 }
 
 /* Unknown flags are warnings: lighttpd ignores them, and new lighttpd

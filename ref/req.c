@@ -80,14 +80,14 @@ has_token(struct slice v, const char *tok)
  * buffer, and lighttpd hands backends the normalised Host as well.
  */
 static int
-host_check(struct slice *h)
+host_check(struct slice *h, unsigned opts)
 {
 	struct host_port hp;
 	enum host_reason why;
 	char *w;
 	size_t i;
 
-	if (host_parse(h->p, h->len, 0, &hp, &why) == -1)
+	if (host_parse(h->p, h->len, opts, &hp, &why) == -1)
 		return -1;
 	if (hp.kind == HOST_IPV6) {
 		hp.host.p--; /* keep the brackets: "[::1]" */
@@ -132,6 +132,32 @@ split_absolute(struct req *r, struct slice *path)
 	r->host.len = (size_t)(s - a);
 	path->p = s;
 	path->len = (size_t)(end - s);
+	return 0;
+}
+
+/*
+ * http-parseopts url-query-20-plus: "%20" in the query becomes '+' (both
+ * mean a space in a form query), so backends and conditions see one
+ * spelling. The result goes after the path's NUL in r->path, since the
+ * query in the input buffer is also the raw request-target's tail.
+ */
+static int
+query_20_plus(struct req *r)
+{
+	const char *q = r->uri.query.p, *end = q + r->uri.query.len;
+	char *out = r->path + r->uri.path.len + 1, *w = out;
+
+	if (r->uri.query.len > LIMIT_PATH - r->uri.path.len - 1)
+		return -1;
+	while (q < end) {
+		if (end - q >= 3 && q[0] == '%' && q[1] == '2' && q[2] == '0') {
+			*w++ = '+';
+			q += 3;
+		} else
+			*w++ = *q++;
+	}
+	r->uri.query.p = out;
+	r->uri.query.len = (size_t)(w - out);
 	return 0;
 }
 
@@ -191,7 +217,7 @@ scan_fields(struct conn *c)
 	if (hosts == 0 && r->version == 11 && r->h1.form != H1_FORM_ABSOLUTE)
 		return fail(c, 400, "HTTP/1.1 without Host");
 	if (hosts == 1 && r->h1.form != H1_FORM_ABSOLUTE &&
-		host_check(&r->host) == -1)
+		host_check(&r->host, c->srv->conf.host_opts) == -1)
 		return fail(c, 400, "invalid Host");
 	/* RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only on request. */
 	r->keep_alive = r->version == 11 ? !conn_close : conn_ka && !conn_close;
@@ -222,6 +248,15 @@ decide_framing(struct conn *c)
 			r->h1.method_id == H1_METHOD_PUT) &&
 		req_field(r, "content-length") == NULL)
 		return fail(c, 411, "no Content-Length");
+	/* lighttpd's http-parseopts method-get-body (default disable):
+	 * a GET or HEAD with a body is refused. */
+	if (!s->conf.get_body &&
+		(r->h1.method_id == H1_METHOD_GET ||
+			r->h1.method_id == H1_METHOD_HEAD) &&
+		(r->frame.kind == H1FRAME_CHUNKED ||
+			(r->frame.kind == H1FRAME_LENGTH &&
+				r->frame.length > 0)))
+		return fail(c, 400, "GET/HEAD with a body");
 	if (r->frame.kind == H1FRAME_LENGTH &&
 		r->frame.length > (uint64_t)s->conf.max_body)
 		return fail(c, 413, "Content-Length over max-request-size");
@@ -284,7 +319,7 @@ req_head(struct conn *c)
 		/* RFC 9110 §4.2.4: no userinfo in an http(s) URI. */
 		if (memchr(r->host.p, '@', r->host.len) != NULL)
 			return fail(c, 400, "userinfo in absolute-form target");
-		if (host_check(&r->host) == -1)
+		if (host_check(&r->host, c->srv->conf.host_opts) == -1)
 			return fail(c, 400, "invalid authority");
 	}
 	if (path.len == 0) {
@@ -296,6 +331,8 @@ req_head(struct conn *c)
 		return fail(c, r->uri.reason == URI_TOO_LONG ? 414 : 400,
 			uri_reason_name(r->uri.reason));
 	r->path[r->uri.path.len] = '\0';
+	if (s->conf.query_20_plus && r->uri.has_query && query_20_plus(r) == -1)
+		return fail(c, 414, "query does not fit beside the path");
 	return 1;
 }
 

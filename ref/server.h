@@ -46,6 +46,10 @@ struct srv_conf {
 	char *upload_dir;
 	struct h1_opts h1;
 	unsigned frame_opts, uri_opts;
+	/* server.http-parseopts beyond the codecs' bits (cfg_parseopts). */
+	unsigned host_opts; /* HOST_* for the Host field */
+	int get_body;       /* method-get-body */
+	int query_20_plus;  /* url-query-20-plus */
 	unsigned graceful_secs;
 };
 

@@ -205,6 +205,38 @@ cached_stat(struct conn *c, const char *path, size_t len)
 	return e;
 }
 
+/*
+ * server.follow-symlink = "disable", as lighttpd: a symlink anywhere below
+ * the document root (or alias target) fs[0..rootlen) refuses the request,
+ * not only as the last component. One lstat(2) per component, uncached:
+ * the stat cache follows links and may be up to STAT_CACHE_TTL_MS old,
+ * while this check must see the path as it is. The final open(2) still
+ * carries O_NOFOLLOW, which closes the race for the last component.
+ * Returns 1 when a component is a symlink (or cannot be checked).
+ */
+static int
+has_symlink(char *fs, size_t rootlen, size_t flen)
+{
+	struct stat st;
+	size_t i;
+	char save;
+
+	for (i = rootlen + 1; i <= flen; i++) {
+		if (i < flen && fs[i] != '/')
+			continue;
+		if (fs[i - 1] == '/')
+			continue; /* "root/" or a trailing slash */
+		save = fs[i];
+		fs[i] = '\0';
+		if (lstat(fs, &st) == -1 || S_ISLNK(st.st_mode)) {
+			fs[i] = save;
+			return 1;
+		}
+		fs[i] = save;
+	}
+	return 0;
+}
+
 /* Serve the regular file e describes (its content too, when small). */
 static void
 serve_file(struct conn *c, const char *fs, struct sc_entry *e)
@@ -400,6 +432,11 @@ static_handle(struct conn *c)
 			fs[flen] = '\0';
 			e = cached_stat(c, fs, flen);
 			if (e != NULL && S_ISREG(e->st.st_mode)) {
+				if (!r->rc.follow_symlink &&
+					has_symlink(fs, rootlen, flen)) {
+					answer(c, 403);
+					return;
+				}
 				serve_file(c, fs, e);
 				return;
 			}
@@ -410,6 +447,10 @@ static_handle(struct conn *c)
 		return;
 	}
 	st = e->st;
+	if (!r->rc.follow_symlink && has_symlink(fs, rootlen, flen)) {
+		answer(c, 403);
+		return;
+	}
 	if (S_ISDIR(st.st_mode))
 		serve_dir(c, fs, flen);
 	else if (S_ISREG(st.st_mode))
