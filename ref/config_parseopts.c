@@ -89,12 +89,16 @@ cfg_parseopts_eval(const struct cfg_value *h, struct cfg_parseopts *po)
 	}
 #define IS_ON(bit, def) ((set & (bit)) ? (on & (bit)) != 0 : (def))
 #define IS_OFF(bit)     ((set & (bit)) && !(on & (bit)))
-	if (IS_ON(PO_2F_DECODE, 0) && IS_ON(PO_2F_REJECT, 0)) {
+	/* lighttpd's defaults include 2f-decode and dotseg-remove, so
+	 * their reject twins must come with them turned off by name. */
+	if (IS_ON(PO_URL_NORMALIZE, 1) && IS_ON(PO_2F_DECODE, 1) &&
+		IS_ON(PO_2F_REJECT, 0)) {
 		po->error = "conflicting options url-path-2f-decode, "
 			    "url-path-2f-reject";
 		return -1;
 	}
-	if (IS_ON(PO_DOTSEG_REMOVE, 0) && IS_ON(PO_DOTSEG_REJECT, 0)) {
+	if (IS_ON(PO_URL_NORMALIZE, 1) && IS_ON(PO_DOTSEG_REMOVE, 1) &&
+		IS_ON(PO_DOTSEG_REJECT, 0)) {
 		po->error = "conflicting options url-path-dotseg-remove, "
 			    "url-path-dotseg-reject";
 		return -1;
@@ -142,8 +146,8 @@ cfg_parseopts_eval(const struct cfg_value *h, struct cfg_parseopts *po)
 		po->uri_opts |= URI_CTRLS_ALLOW;
 	if (IS_ON(PO_BACKSLASH_TRANS, 0))
 		po->uri_opts |= URI_BACKSLASH_TRANS;
-	/* lighttpd turns 2f-decode on unless 2f-reject is on or it is
-	 * turned off by name. */
+	/* 2f-decode is on unless turned off by name (2f-reject needs
+	 * that); the codec lets 2F_REJECT win anyway. */
 	if (IS_ON(PO_2F_REJECT, 0))
 		po->uri_opts |= URI_2F_REJECT;
 	else if (IS_ON(PO_2F_DECODE, 1))
