@@ -343,8 +343,10 @@ conn_run(struct conn *c)
 			}
 			if (rc == 2) {
 				/* The producer wakes us (conn_wake) and has
-				 * its own timeouts. */
-				(void)loop_io_mod(s->loop, &c->io, 0);
+				 * its own timeouts; meanwhile only a client
+				 * that leaves (reset) or half-closes (FIN) is
+				 * watched for. */
+				(void)loop_io_mod(s->loop, &c->io, LOOP_HUP);
 				loop_timer_stop(s->loop, &c->timer);
 				return;
 			}
@@ -441,12 +443,42 @@ conn_read(struct conn *c)
 	conn_run(c);
 }
 
+/*
+ * The client reset the connection while its response waited on a
+ * producer (a gateway backend): nobody is left to answer, so the
+ * producer is released now, closing its backend connection and fd at
+ * once rather than when a response would have been written.
+ */
+static void
+conn_abort(struct conn *c)
+{
+	struct req *r = &c->req;
+
+	log_conn(c->id, r->id, "client closed the connection; request aborted");
+	if (r->fill_free != NULL)
+		r->fill_free(r->fill_state);
+	r->fill = NULL;
+	r->fill_state = NULL;
+	r->fill_free = NULL;
+	conn_close(c);
+}
+
 static void
 on_client_io(struct loop *l, struct loop_io *io, unsigned ev)
 {
 	struct conn *c = io->data;
 
 	(void)l;
+	if (c->state == CONN_WRITE && io->mask == LOOP_HUP) {
+		/* Waiting on the producer. A FIN alone is a half-close:
+		 * the client may still read the response (RFC 9112 §9.6),
+		 * so the request goes on; a reset or error is an abort. */
+		if (ev & LOOP_ERROR)
+			conn_abort(c);
+		else if (ev & LOOP_HUP)
+			gw_client_fin(c);
+		return;
+	}
 	if (c->state == CONN_WRITE && (ev & (LOOP_WRITE | LOOP_ERROR))) {
 		conn_run(c);
 		return;

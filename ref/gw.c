@@ -255,6 +255,37 @@ gw_write(struct gw_req *g)
 	}
 }
 
+/* tcp-fin-propagate (lgw §1.2): pass the client's FIN on once the
+ * whole request is written; the app may read its EOF as an abort. */
+static void
+gw_shut(struct gw_req *g)
+{
+	if (!g->fin_pending || g->fd == -1 || g->state != GW_XFER ||
+		!g->body_framed || g->wb.len > 0)
+		return;
+	g->fin_pending = 0;
+	(void)shutdown(g->fd, SHUT_WR);
+}
+
+void
+gw_client_fin(struct conn *c)
+{
+	struct req *r = &c->req;
+	struct gw_req *g = r->fill_state;
+
+	if (r->fill_free != gw_release || g->client_fin)
+		return;
+	g->client_fin = 1;
+	r->keep_alive = 0;
+	/* Never for the authorizer: its answer decides whether the
+	 * responder runs at all (lighttpd). */
+	if (g->host->tcp_fin_propagate && g->host->mode != GW_AUTHORIZER) {
+		g->fin_pending = 1;
+		gw_shut(g);
+		gw_update_io(g);
+	}
+}
+
 /* Connect failed or timed out: sit the proc out, try another. */
 static void
 gw_connect_failed(struct gw_req *g, int err)
@@ -413,8 +444,10 @@ on_backend_io(struct loop *l, struct loop_io *io, unsigned ev)
 		}
 		g->state = GW_XFER;
 	}
-	if (ev & (LOOP_WRITE | LOOP_ERROR))
+	if (ev & (LOOP_WRITE | LOOP_ERROR)) {
 		gw_write(g);
+		gw_shut(g);
+	}
 	if (g->fd != -1 && (ev & (LOOP_READ | LOOP_ERROR)))
 		gw_read(g);
 	if (g->auth_ok && !g->detached) {

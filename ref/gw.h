@@ -142,6 +142,8 @@ struct gw_req {
 	long long body_off; /* next request body byte to frame */
 	int body_framed;    /* end-of-body marker queued */
 	int sent;           /* a byte reached the backend */
+	int client_fin;     /* the client half-closed (TCP FIN) */
+	int fin_pending;    /* tcp-fin-propagate: shut down once written */
 	/* response side */
 	union {
 		struct fcgi_stream fcgi;
@@ -181,6 +183,13 @@ void gw_conf_free(struct gw_conf *gc);
 int gw_init(struct server *s);
 /* The dispatch hook: gw_route(c, NULL). */
 int gw_handle(struct conn *c);
+
+/* The client half-closed while its response waits on the gateway
+ * (conn.c): the request goes on, keep-alive ends, and with the host's
+ * tcp-fin-propagate the backend gets the FIN too, once the request is
+ * written. Idempotent; does nothing when the gateway is not the
+ * producer. */
+void gw_client_fin(struct conn *c);
 
 /* gw_host.c: pick an available host of ext (skipping disabled procs);
  * NULL when none is. */

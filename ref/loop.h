@@ -17,6 +17,11 @@
 #define LOOP_READ  0x1u
 #define LOOP_WRITE 0x2u
 #define LOOP_ERROR 0x4u /* error or hang-up; delivered whatever the mask */
+/* The peer shut down its sending side (TCP FIN). Watched alone, it is
+ * edge-triggered: reported once per FIN (and once more on each re-arm),
+ * and an error or reset after it still arrives as LOOP_ERROR. A producer
+ * waiting on the far side uses it to notice a client that leaves. */
+#define LOOP_HUP 0x8u
 
 struct loop;
 

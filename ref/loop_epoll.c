@@ -2,7 +2,9 @@
  * epoll(7) backend for the event loop (after redis ae_epoll.c). Level
  * triggered: the connection layer reads once per readiness with a large
  * buffer and relies on being woken again, which keeps a keep-alive request
- * to one epoll_wait, one read and one write.
+ * to one epoll_wait, one read and one write. The one exception is
+ * LOOP_HUP watched alone (a client waiting for a producer), edge
+ * triggered so a half-closed client is reported once, not in a spin.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +54,10 @@ loop_be_set(struct loop_backend *be, struct loop_io *io, unsigned old,
 		ev.events |= EPOLLIN | EPOLLRDHUP;
 	if (mask & LOOP_WRITE)
 		ev.events |= EPOLLOUT;
+	/* Alone, edge-triggered: a FIN stays readable for ever, and the
+	 * owner wants to hear of it once, then still hear of a reset. */
+	if (mask == LOOP_HUP)
+		ev.events |= EPOLLRDHUP | EPOLLET;
 	if (mask == 0 && old != 0)
 		op = EPOLL_CTL_DEL;
 	else if (old == 0)
@@ -83,6 +89,8 @@ loop_be_wait(struct loop_backend *be, int timeout, struct loop_io **ios,
 			ev |= LOOP_WRITE;
 		if (e & (EPOLLERR | EPOLLHUP))
 			ev |= LOOP_ERROR;
+		if (e & EPOLLRDHUP)
+			ev |= LOOP_HUP;
 		ios[i] = be->events[i].data.ptr;
 		events[i] = ev;
 	}
