@@ -84,27 +84,6 @@ load_config(void)
 	return cfg;
 }
 
-/*
- * server.http-parseopts, resolved as the config check resolved it (the
- * check has already refused a bad hash). Replaces what server_init() set
- * for these bits.
- */
-static void
-apply_parseopts(struct server *s, const struct config *cfg)
-{
-	struct cfg_parseopts po;
-
-	if (cfg_parseopts_eval(
-		    config_global(cfg, "server.http-parseopts"), &po) == -1)
-		return;
-	s->conf.uri_opts = po.uri_opts;
-	s->conf.h1.flags =
-		(s->conf.h1.flags & ~H1_LENIENT_BARE_LF) | po.h1_flags;
-	s->conf.host_opts = po.host_opts;
-	s->conf.get_body = po.get_body;
-	s->conf.query_20_plus = po.query_20_plus;
-}
-
 static void
 on_signal(struct loop *l, struct loop_io *io, unsigned ev)
 {
@@ -296,7 +275,6 @@ main(int argc, char **argv)
 	}
 	if (server_init(&srv, cfg, cwd) == -1 || drop_privileges(cfg) == -1)
 		goto done;
-	apply_parseopts(&srv, cfg);
 	if (!foreground && daemonise() == -1) {
 		log_warn("daemonise");
 		goto done;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -44,45 +43,25 @@ global_int(const struct config *cfg, const char *name)
 	return def != NULL ? strtoll(def, NULL, 10) : 0;
 }
 
-static int
-value_true(const struct cfg_value *v)
-{
-	if (v->type == CFG_INT)
-		return v->num != 0;
-	return v->type == CFG_STRING &&
-		(strcasecmp(v->str, "enable") == 0 ||
-			strcasecmp(v->str, "true") == 0 ||
-			strcmp(v->str, "1") == 0);
-}
-
-/* server.http-parseopts: lighttpd's names mapped to the codecs' options. */
+/*
+ * server.http-parseopts, resolved by the same helper the config check uses
+ * (cfg_parseopts_eval), so -tt reports exactly what the server does. The
+ * check has already refused a bad hash.
+ */
 static void
 parseopts(struct server *s)
 {
-	const struct cfg_value *h =
-		config_global(s->cfg, "server.http-parseopts");
-	static const struct {
-		const char *name;
-		unsigned uri; /* set when enabled */
-	} map[] = {{"url-path-2f-decode", URI_2F_DECODE},
-		{"url-path-2f-reject", URI_2F_REJECT},
-		{"url-path-dotseg-reject", URI_DOTSEG_REJECT},
-		{"url-path-backslash-trans", URI_BACKSLASH_TRANS}};
-	size_t i, j;
+	struct cfg_parseopts po;
 
-	for (i = 0; h != NULL && h->type == CFG_ARRAY && i < h->n; i++) {
-		const struct cfg_value *v = &h->items[i];
-
-		if (v->key == NULL)
-			continue;
-		for (j = 0; j < sizeof(map) / sizeof(map[0]); j++)
-			if (strcmp(v->key, map[j].name) == 0 && value_true(v))
-				s->conf.uri_opts |= map[j].uri;
-		if (strcmp(v->key, "url-ctrls-reject") == 0 && !value_true(v))
-			s->conf.uri_opts |= URI_CTRLS_ALLOW;
-		if (strcmp(v->key, "header-strict") == 0 && !value_true(v))
-			s->conf.h1.flags |= H1_LENIENT_BARE_LF;
-	}
+	if (cfg_parseopts_eval(
+		    config_global(s->cfg, "server.http-parseopts"), &po) == -1)
+		return;
+	s->conf.uri_opts = po.uri_opts;
+	s->conf.h1.flags =
+		(s->conf.h1.flags & ~H1_LENIENT_BARE_LF) | po.h1_flags;
+	s->conf.host_opts = po.host_opts;
+	s->conf.get_body = po.get_body;
+	s->conf.query_20_plus = po.query_20_plus;
 }
 
 static unsigned
