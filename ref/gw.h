@@ -29,6 +29,7 @@
 struct conn;
 struct server;
 struct config;
+struct cfg_value;
 struct gw_req;
 
 /* Body bytes queued for the client before the backend is paused:
@@ -72,11 +73,22 @@ struct gw_ext {
 	size_t next; /* rotation for retries */
 };
 
-/* Everything one gateway module configured (fastcgi.server...). */
-struct gw_conf {
-	const struct gw_proto *proto;
+/* One value of fastcgi.server and its exts: the global value, or one
+ * set inside a $HTTP[...] conditional. val identifies it: config_get()
+ * returns that pointer for a request the block matches. */
+struct gw_set {
+	const struct cfg_value *val; /* NULL: the global scope set none */
 	struct gw_ext *exts;
 	size_t nexts;
+};
+
+/* Everything one gateway module configured (fastcgi.server...). sets[0]
+ * is the global value; the others were set in conditionals (they make
+ * routing evaluate the request's conditionals). */
+struct gw_conf {
+	const struct gw_proto *proto;
+	struct gw_set *sets;
+	size_t nsets;
 	struct field *map_ext; /* fastcgi.map-extensions: from => to */
 	size_t nmap_ext;
 	int debug;

@@ -175,25 +175,51 @@ ext_load(struct gw_ext *x, const struct cfg_value *v)
 	return 0;
 }
 
+/* The value a block itself sets for name (the first, as config_get). */
+static const struct cfg_value *
+block_value(const struct cfg_block *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (strcmp(b->settings[i].name, name) == 0)
+			return &b->settings[i].val;
+	return NULL;
+}
+
 int
 gw_conf_load(struct gw_conf *gc, const struct config *cfg, const char *module,
 	const struct gw_proto *proto)
 {
 	char key[64];
 	const struct cfg_value *v, *m;
-	size_t i;
+	size_t i, b;
 
 	memset(gc, 0, sizeof(*gc));
 	gc->proto = proto;
 	snprintf(key, sizeof(key), "%s.server", module);
-	if ((v = config_global(cfg, key)) == NULL || v->type != CFG_ARRAY)
-		return 0;
-	if ((gc->exts = calloc(v->n, sizeof(*gc->exts))) == NULL)
+	/* sets[0] is the global value (maybe none), then one per block
+	 * that sets the key, as lighttpd: a conditional's value replaces
+	 * the global one for the requests it matches. */
+	if ((gc->sets = calloc(cfg->n + 1, sizeof(*gc->sets))) == NULL)
 		goto fail;
-	for (i = 0; i < v->n; i++) {
-		gc->nexts++;
-		if (ext_load(&gc->exts[i], &v->items[i]) == -1)
+	gc->nsets = 1;
+	for (b = 0; b < cfg->n; b++) {
+		struct gw_set *set = &gc->sets[b == 0 ? 0 : gc->nsets];
+
+		if ((v = block_value(cfg->blocks[b], key)) == NULL ||
+			v->type != CFG_ARRAY)
+			continue;
+		if (b > 0)
+			gc->nsets++;
+		set->val = v;
+		if ((set->exts = calloc(v->n, sizeof(*set->exts))) == NULL)
 			goto fail;
+		for (i = 0; i < v->n; i++) {
+			set->nexts++;
+			if (ext_load(&set->exts[i], &v->items[i]) == -1)
+				goto fail;
+		}
 	}
 	snprintf(key, sizeof(key), "%s.map-extensions", module);
 	if ((m = config_global(cfg, key)) != NULL && m->type == CFG_ARRAY &&
@@ -223,15 +249,20 @@ fail:
 void
 gw_conf_free(struct gw_conf *gc)
 {
-	size_t i, j;
+	size_t i, j, k;
 
-	for (i = 0; i < gc->nexts; i++) {
-		for (j = 0; j < gc->exts[i].nhosts; j++)
-			host_free(gc->exts[i].hosts[j]);
-		free(gc->exts[i].hosts);
-		free(gc->exts[i].key);
+	for (k = 0; k < gc->nsets; k++) {
+		struct gw_set *set = &gc->sets[k];
+
+		for (i = 0; i < set->nexts; i++) {
+			for (j = 0; j < set->exts[i].nhosts; j++)
+				host_free(set->exts[i].hosts[j]);
+			free(set->exts[i].hosts);
+			free(set->exts[i].key);
+		}
+		free(set->exts);
 	}
-	free(gc->exts);
+	free(gc->sets);
 	free(gc->map_ext);
 	memset(gc, 0, sizeof(*gc));
 }

@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "gw.h"
+#include "config.h"
 #include "log.h"
+#include "mod.h"
 #include "net.h"
 #include "server.h"
 
@@ -152,7 +154,8 @@ physical(struct req *r, struct route *rt, const char **path, size_t *len)
 }
 
 static int
-find(struct conn *c, struct gw_conf *gc, enum gw_mode mode, struct route *rt)
+find(struct conn *c, const struct gw_conf *gc, const struct gw_set *set,
+	enum gw_mode mode, struct route *rt)
 {
 	struct req *r = &c->req;
 	const char *path = r->path;
@@ -160,8 +163,8 @@ find(struct conn *c, struct gw_conf *gc, enum gw_mode mode, struct route *rt)
 	const char *spath = path;
 	long split = -2;
 
-	for (i = 0; i < gc->nexts; i++) {
-		struct gw_ext *x = &gc->exts[i];
+	for (i = 0; i < set->nexts; i++) {
+		struct gw_ext *x = &set->exts[i];
 		struct gw_host *h = x->hosts[0];
 
 		if (h->mode != mode)
@@ -345,21 +348,51 @@ answer(struct conn *c, int status, const char *why)
 	return 1;
 }
 
+/*
+ * The fastcgi.server value in effect for the request: the global one,
+ * unless a matching conditional sets its own (lighttpd: the last
+ * matching block that sets the key wins, and it replaces the global
+ * value rather than adding to it). Conditionals are evaluated only when
+ * some block sets the key.
+ */
+static const struct gw_set *
+pick_set(struct conn *c, const struct gw_conf *gc)
+{
+	char key[64];
+	struct mod_eval me;
+	const struct cfg_value *v;
+	const struct gw_set *set = NULL;
+	size_t i;
+
+	if (gc->nsets <= 1)
+		return gc->nsets == 1 ? &gc->sets[0] : NULL;
+	if (mod_eval_init(c, &me) == -1)
+		return NULL;
+	snprintf(key, sizeof(key), "%s.server", gc->proto->name);
+	v = config_get(&me.ev, key, NULL);
+	for (i = 0; v != NULL && i < gc->nsets; i++)
+		if (gc->sets[i].val == v)
+			set = &gc->sets[i];
+	config_eval_done(&me.ev);
+	return set;
+}
+
 int
 gw_route(struct conn *c, const struct gw_req *auth)
 {
 	static struct route rt;
 	struct gw_conf *gc = conf_get(c->srv);
+	const struct gw_set *set;
 	struct gw_req *g;
 	enum cgi_env_reason why = CGI_ENV_OK;
 
-	if (gc == NULL || gc->nexts == 0)
+	if (gc == NULL || (set = pick_set(c, gc)) == NULL || set->nexts == 0)
 		return 0;
 	if (auth == NULL)
 		rconf_resolve(c->srv, c);
 	/* Authorizers first (lighttpd's exts_auth), once per request. */
-	if (!(auth == NULL && find(c, gc, GW_AUTHORIZER, &rt)) &&
-		!find(c, gc, GW_RESPONDER, &rt))
+	if (!(auth == NULL && find(c, gc, set, GW_AUTHORIZER, &rt)) &&
+		!find(c, gc, set, GW_RESPONDER, &rt))
 		return 0;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return answer(c, 500, "out of memory");
@@ -397,8 +430,7 @@ gw_route(struct conn *c, const struct gw_req *auth)
 int
 gw_init(struct server *s)
 {
-	if (!server_has_module(s->cfg, "mod_fastcgi") ||
-		config_global(s->cfg, "fastcgi.server") == NULL)
+	if (!server_has_module(s->cfg, "mod_fastcgi"))
 		return 0;
 	return conf_get(s) == NULL ? -1 : 0;
 }
