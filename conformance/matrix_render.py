@@ -16,8 +16,8 @@ import sys
 FASTCGI = ["php-fpm", "php-cgi", "fcgiwrap", "uwsgi-fastcgi"]
 GATEWAYS = ["lighttpd-fastcgi", "nginx-fastcgi", "lighttpd-scgi",
             "nginx-scgi", "lighttpd-uwsgi", "nginx-uwsgi", "lighttpd-http",
-            "nginx-http", "lighttpd-cgi"]
-FRONTS = ["lighttpd-front", "nginx-front"]
+            "nginx-http", "lighttpd-cgi", "gatehouse-fastcgi"]
+FRONTS = ["lighttpd-front", "nginx-front", "gatehouse-front"]
 ORDER = FASTCGI + ["uwsgi-scgi", "uwsgi-uwsgi"] + GATEWAYS + FRONTS
 MARK = {"PASS": "pass", "FAIL": "**FAIL**", "WARN": "warn", "SKIP": "skip"}
 
