@@ -24,6 +24,20 @@ struct h1_lim {
 	size_t max_line, max_field_line, max_fields, max_head;
 };
 
+/* The caller's limits, each zero one replaced by the direction's default. */
+static void
+h1_limits(const struct h1_opts *o, const struct h1_opts *def, struct h1_lim *l)
+{
+	if (o == NULL)
+		o = def;
+	l->flags = o->flags;
+	l->max_line = o->max_line ? o->max_line : def->max_line;
+	l->max_field_line =
+		o->max_field_line ? o->max_field_line : def->max_field_line;
+	l->max_fields = o->max_fields ? o->max_fields : def->max_fields;
+	l->max_head = o->max_head ? o->max_head : def->max_head;
+}
+
 /*
  * h1_line(): find the line starting at buf[off]. Returns the offset just
  * past its LF and sets *eol to the end of its content (the CR, or the LF

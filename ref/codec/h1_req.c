@@ -244,20 +244,9 @@ request_line(const char *buf, size_t off, size_t eol, unsigned flags,
 	return target_form(r, acc);
 }
 
-static void
-limits(const struct h1_opts *o, struct h1_lim *l)
-{
-	static const struct h1_opts none;
-
-	if (o == NULL)
-		o = &none;
-	l->flags = o->flags;
-	l->max_line = o->max_line ? o->max_line : H1_REQ_MAX_LINE;
-	l->max_field_line =
-		o->max_field_line ? o->max_field_line : H1_REQ_MAX_FIELD_LINE;
-	l->max_fields = o->max_fields ? o->max_fields : H1_REQ_MAX_FIELDS;
-	l->max_head = o->max_head ? o->max_head : H1_REQ_MAX_HEAD;
-}
+/* Limits of this direction when the caller leaves one at zero. */
+static const struct h1_opts defaults = {0, H1_REQ_MAX_LINE,
+	H1_REQ_MAX_FIELD_LINE, H1_REQ_MAX_FIELDS, H1_REQ_MAX_HEAD};
 
 long
 h1_req_parse(
@@ -267,7 +256,7 @@ h1_req_parse(
 	size_t off = 0, eol;
 	long next;
 
-	limits(o, &l);
+	h1_limits(o, &defaults, &l);
 	r->nfields = 0;
 	r->reason = H1_OK;
 	/* H1-REQ-1, RFC 9112 §2.2: empty lines before the request line are

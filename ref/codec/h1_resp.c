@@ -58,20 +58,9 @@ status_line(const char *buf, size_t off, size_t eol, unsigned flags,
 	return H1_OK;
 }
 
-static void
-limits(const struct h1_opts *o, struct h1_lim *l)
-{
-	static const struct h1_opts none;
-
-	if (o == NULL)
-		o = &none;
-	l->flags = o->flags;
-	l->max_line = o->max_line ? o->max_line : H1_RESP_MAX_LINE;
-	l->max_field_line =
-		o->max_field_line ? o->max_field_line : H1_RESP_MAX_FIELD_LINE;
-	l->max_fields = o->max_fields ? o->max_fields : H1_RESP_MAX_FIELDS;
-	l->max_head = o->max_head ? o->max_head : H1_RESP_MAX_HEAD;
-}
+/* Limits of this direction when the caller leaves one at zero. */
+static const struct h1_opts defaults = {0, H1_RESP_MAX_LINE,
+	H1_RESP_MAX_FIELD_LINE, H1_RESP_MAX_FIELDS, H1_RESP_MAX_HEAD};
 
 long
 h1_resp_parse(
@@ -81,7 +70,7 @@ h1_resp_parse(
 	size_t eol;
 	long next;
 
-	limits(o, &l);
+	h1_limits(o, &defaults, &l);
 	r->nfields = 0;
 	r->why = H1_OK;
 	/* H1-RESP-1: no empty lines are skipped before a status line; the
