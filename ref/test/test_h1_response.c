@@ -16,77 +16,7 @@
 #include "codec/h1.h"
 #include "test/vec.h"
 
-#define CAP 4096
-
-static struct field fields[CAP];
-
-/* Map a vector's opts words (spec/http1.md "Options") to struct h1_opts;
- * "fields-cap=N" sets the caller's array size instead. */
-static size_t
-parse_opts(const char *list, struct h1_opts *o)
-{
-	size_t cap = CAP;
-	const char *p = list;
-
-	memset(o, 0, sizeof(*o));
-	while (p && *p) {
-		char w[64];
-		size_t n = strcspn(p, " ");
-		unsigned long v;
-
-		snprintf(w, sizeof(w), "%.*s", (int)n, p);
-		p += n + (p[n] == ' ');
-		if (strcmp(w, "lenient-bare-lf") == 0)
-			o->flags |= H1_LENIENT_BARE_LF;
-		else if (strcmp(w, "lenient-no-reason-sp") == 0)
-			o->flags |= H1_LENIENT_NO_REASON_SP;
-		else if (strcmp(w, "lenient-target-chars") == 0)
-			o->flags |= H1_LENIENT_TARGET_CHARS;
-		else if (sscanf(w, "max-line=%lu", &v) == 1)
-			o->max_line = v;
-		else if (sscanf(w, "max-field-line=%lu", &v) == 1)
-			o->max_field_line = v;
-		else if (sscanf(w, "max-fields=%lu", &v) == 1)
-			o->max_fields = v;
-		else if (sscanf(w, "max-head=%lu", &v) == 1)
-			o->max_head = v;
-		else if (sscanf(w, "fields-cap=%lu", &v) == 1 && v <= CAP)
-			cap = v;
-		else
-			fail_msg("unknown opts word %s", w);
-	}
-	return cap;
-}
-
-/* "field=Name: value", both escaped as in .vec files. */
-static void
-out_field(struct vec_out *out, const struct field *f)
-{
-	size_t nc = f->name.len * 4 + 6, vc = f->value.len * 4 + 6;
-	char *n = malloc(nc), *v = malloc(vc);
-
-	assert_non_null(n);
-	assert_non_null(v);
-	vec_escape(n, nc, f->name.p, f->name.len);
-	vec_escape(v, vc, f->value.p, f->value.len);
-	/* An empty value renders as "field=Name:" (expect lines are trimmed). */
-	vec_out_line(out, "field=%s:%s%s", n, f->value.len ? " " : "", v);
-	free(n);
-	free(v);
-}
-
-/* Like vec_out_bytes, with room for vec_escape's worst case plus slack. */
-static void
-out_bytes(struct vec_out *out, const char *prefix, const char *p, size_t n)
-{
-	size_t cap = n * 4 + 6;
-	char *e = malloc(cap);
-
-	assert_non_null(e);
-	vec_escape(e, cap, p, n);
-	vec_out_line(out, "%s%s", prefix, e);
-	free(e);
-}
+#include "test/h1_test.h"
 
 /* Feed the pieces as the proxy would: reparse the backend bytes so far
  * after each read until the parser stops saying "need more". */
@@ -119,7 +49,7 @@ driver(const struct vec *v, const struct vec_piece *pc, size_t npieces,
 			vec_out_result(out, "ok %ld", n);
 		vec_out_line(out, "version=1.%d", r.minor);
 		vec_out_line(out, "status=%03d", r.status);
-		out_bytes(out, "reason=", r.reason.p, r.reason.len);
+		vec_out_bytes(out, "reason=", r.reason.p, r.reason.len);
 		for (size_t i = 0; i < r.nfields; i++)
 			out_field(out, &r.fields[i]);
 	}
