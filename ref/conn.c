@@ -271,6 +271,46 @@ set_timer(struct conn *c)
 	loop_timer_set(s->loop, &c->timer, secs * 1000ull);
 }
 
+/*
+ * A streamed request body (server.stream-request-body): take what the
+ * input buffer holds, tell the producer. A body that cannot be kept (a
+ * full disk) ends the connection: its answer may already be under way.
+ * -1 when c was closed.
+ */
+static int
+body_pump(struct conn *c)
+{
+	struct req *r = &c->req;
+	int rc = req_body(c);
+
+	if (rc == -1) {
+		log_conn(c->id, r->id, "streamed request body failed: %d",
+			r->status);
+		if (r->fill_free != NULL)
+			r->fill_free(r->fill_state);
+		r->fill = NULL;
+		r->fill_state = NULL;
+		r->fill_free = NULL;
+		conn_close(c);
+		return -1;
+	}
+	if (rc == 1)
+		r->body_stream = 0;
+	gw_body_more(c);
+	return 0;
+}
+
+/* The client events to watch while a body streams: read it unless the
+ * backend is behind (back-pressure, GW_BODY_HWM). A hang-up alone is
+ * then not watched: reading shows the client's FIN or reset. */
+static unsigned
+body_mask(struct conn *c, unsigned mask)
+{
+	if (!gw_body_room(c))
+		return mask == LOOP_HUP ? LOOP_HUP : mask;
+	return (mask & ~LOOP_HUP) | LOOP_READ;
+}
+
 /* Run the state machine as far as the buffered bytes allow. */
 static void
 conn_run(struct conn *c)
@@ -310,6 +350,12 @@ conn_run(struct conn *c)
 				c->in.len == c->req.head_len)
 				(void)buf_append(&c->out,
 					"HTTP/1.1 100 Continue\r\n\r\n", 25);
+			/* server.stream-request-body: answer now, the body
+			 * follows the response's producer as it arrives. */
+			if (gw_streams_body(c)) {
+				c->req.body_stream = 1;
+				dispatch(c);
+			}
 			break;
 		case CONN_BODY:
 			rc = req_body(c);
@@ -326,9 +372,12 @@ conn_run(struct conn *c)
 				dispatch(c);
 			break;
 		case CONN_WRITE:
+			if (c->req.body_stream && body_pump(c) == -1)
+				return;
 			/* Small complete responses to pipelined requests
 			 * are batched into one write. */
 			if (c->req.body == BODY_NONE && !c->close_after &&
+				!c->req.body_stream &&
 				c->in.len > c->req.body_pos &&
 				buf_space(&c->out) > LIMIT_CONN_OUT / 2) {
 				finish(c);
@@ -346,15 +395,27 @@ conn_run(struct conn *c)
 				 * its own timeouts; meanwhile only a client
 				 * that leaves (reset) or half-closes (FIN) is
 				 * watched for. */
+				if (c->req.body_stream) {
+					(void)loop_io_mod(s->loop, &c->io,
+						body_mask(c, LOOP_HUP));
+					set_timer(c);
+					return;
+				}
 				(void)loop_io_mod(s->loop, &c->io, LOOP_HUP);
 				loop_timer_stop(s->loop, &c->timer);
 				return;
 			}
 			if (rc == 0) {
-				(void)loop_io_mod(s->loop, &c->io, LOOP_WRITE);
+				(void)loop_io_mod(s->loop, &c->io,
+					body_mask(c, LOOP_WRITE));
 				set_timer(c);
 				return;
 			}
+			/* Answered before its streamed body was all read
+			 * (an early error, a static handler): the stream
+			 * cannot carry another request. */
+			if (c->req.body_stream)
+				c->close_after = 1;
 			if (c->close_after) {
 				accesslog_write(c);
 				mod_status_account(c->req.bytes_out);

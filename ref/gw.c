@@ -1,8 +1,10 @@
 /*
  * The gateway engine's state machine: one struct gw_req per backend
  * exchange. Connect without blocking (connect-timeout), write the framed
- * request (the body is already complete: memory or a spilled temp file,
- * so CONTENT_LENGTH is exact even for chunked uploads), read and unframe
+ * request (the body is complete, in memory or a spilled temp file, so
+ * CONTENT_LENGTH is exact even for chunked uploads; or, under
+ * server.stream-request-body, framed as it arrives, gw_body_more()),
+ * read and unframe
  * the response through the protocol table, hand the head to gw_resp.c and
  * stream the body to the client through req.fill with back-pressure: the
  * backend is read only while the client-side buffer has room.
@@ -119,7 +121,8 @@ gw_fail(struct gw_req *g, int status, const char *why)
 	if (!g->head_done) {
 		g->head_done = 1;
 		/* The request was read whole: the client connection stays
-		 * in sync and may carry its next request (RFC 9112 §9.3). */
+		 * in sync and may carry its next request (RFC 9112 §9.3).
+		 * A body still streaming closes it after (conn.c). */
 		c->out.len = c->out.off = 0;
 		if (resp_error(c, status) == -1)
 			conn_close(c);
@@ -192,7 +195,9 @@ gw_refill(struct gw_req *g)
 	static char tmp[65535];
 	const struct gw_proto *p = g->conf->proto;
 	struct req *r = &g->c->req;
-	long long total = g->host->mode == GW_AUTHORIZER ? 0 : r->body_len;
+	long long total = g->host->mode == GW_AUTHORIZER ? 0
+		: r->body_stream ? (long long)r->frame.length
+				 : r->body_len;
 
 	while (!g->body_framed) {
 		size_t room = buf_space(&g->wb), n;
@@ -206,6 +211,10 @@ gw_refill(struct gw_req *g)
 			n = p->body_max;
 		if ((long long)n > left)
 			n = (size_t)left;
+		/* A streamed body: only what has arrived. */
+		if (g->host->mode != GW_AUTHORIZER &&
+			(long long)n > r->body_len - g->body_off)
+			n = (size_t)(r->body_len - g->body_off);
 		if (n > 0 && r->body_fd != -1) {
 			ssize_t got = pread(r->body_fd, tmp, n, g->body_off);
 
@@ -239,6 +248,8 @@ gw_write(struct gw_req *g)
 			gw_fail(g, 500, "cannot read the spilled request body");
 			return;
 		}
+		if (g->wb.len == 0)
+			return; /* the rest of a streamed body is to come */
 		n = send(g->fd, buf_head(&g->wb), g->wb.len, MSG_NOSIGNAL);
 		if (n == -1) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -284,6 +295,40 @@ gw_client_fin(struct conn *c)
 		gw_shut(g);
 		gw_update_io(g);
 	}
+}
+
+static struct gw_req *
+gw_of(struct conn *c)
+{
+	struct req *r = &c->req;
+
+	return r->fill_free == gw_release ? r->fill_state : NULL;
+}
+
+void
+gw_body_more(struct conn *c)
+{
+	struct gw_req *g = gw_of(c);
+
+	if (g == NULL || g->fd == -1 || g->state != GW_XFER)
+		return;
+	gw_write(g);
+	gw_shut(g);
+	gw_update_io(g);
+	gw_arm(g);
+}
+
+int
+gw_body_room(struct conn *c)
+{
+	struct gw_req *g = gw_of(c);
+
+	/* Not the gateway, or its backend is gone: the rest of the body is
+	 * read and spooled (bounded by max-request-size), then dropped. */
+	if (g == NULL || g->fd == -1 || g->host->mode == GW_AUTHORIZER)
+		return 1;
+	return c->req.body_len - g->body_off + (long long)g->wb.len <
+		GW_BODY_HWM;
 }
 
 /* Connect failed or timed out: sit the proc out, try another. */

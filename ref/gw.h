@@ -92,6 +92,7 @@ struct gw_conf {
 	struct field *map_ext; /* fastcgi.map-extensions: from => to */
 	size_t nmap_ext;
 	int debug;
+	int stream_request_body; /* server.stream-request-body, global */
 	/* Requests using this conf; a conf replaced by a reload is freed
 	 * when its last request ends. */
 	unsigned refs;
@@ -195,6 +196,22 @@ void gw_conf_free(struct gw_conf *gc);
 int gw_init(struct server *s);
 /* The dispatch hook: gw_route(c, NULL). */
 int gw_handle(struct conn *c);
+
+/* Request body queued for the backend beyond which the client is not
+ * read (stream-request-body 1/2): one STDIN record's worth. */
+#define GW_BODY_HWM 65536
+
+/* server.stream-request-body (conn.c): 1 when c's request, whose head
+ * has just been read, is to be dispatched now and its body streamed:
+ * the option is 1 or 2 and the body has a Content-Length (a chunked
+ * body is still spooled whole, so CONTENT_LENGTH stays exact). */
+int gw_streams_body(struct conn *c);
+/* More of a streamed body arrived (r->body_len grew): frame and send it
+ * if the backend is connected. Never wakes the client side. */
+void gw_body_more(struct conn *c);
+/* Back-pressure for a streamed body: 1 while the client may be read (the
+ * backlog not yet written to the backend is under GW_BODY_HWM). */
+int gw_body_room(struct conn *c);
 
 /* The client half-closed while its response waits on the gateway
  * (conn.c): the request goes on, keep-alive ends, and with the host's

@@ -40,6 +40,7 @@ static struct gw_conf *
 conf_get(struct server *s)
 {
 	struct gw_conf *gc;
+	const struct cfg_value *v;
 
 	if (cur != NULL && cur->cfg == s->cfg)
 		return cur;
@@ -58,6 +59,9 @@ conf_get(struct server *s)
 		free(gc);
 		return NULL;
 	}
+	v = config_global(s->cfg, "server.stream-request-body");
+	if (v != NULL && v->type == CFG_INT)
+		gc->stream_request_body = (int)v->num;
 	gc->cfg = s->cfg;
 	return cur = gc;
 }
@@ -273,7 +277,9 @@ build_env(struct gw_req *g, struct route *rt, const struct gw_req *auth,
 	size_t extra = 0;
 	int rc;
 
-	in.content_length = h->mode == GW_AUTHORIZER ? -1 : r->body_len;
+	in.content_length = h->mode == GW_AUTHORIZER ? -1
+		: r->body_stream ? (long long)r->frame.length
+				 : r->body_len;
 	in.query = r->uri.query;
 	in.request_uri = r->h1.target;
 	if (h->strip_request_uri != NULL) {
@@ -425,6 +431,19 @@ gw_route(struct conn *c, const struct gw_req *auth)
 				  : "cannot build the request");
 	}
 	return 1;
+}
+
+int
+gw_streams_body(struct conn *c)
+{
+	const struct req *r = &c->req;
+	struct gw_conf *gc;
+
+	if (r->frame.kind != H1FRAME_LENGTH || r->frame.length == 0 ||
+		!server_has_module(c->srv->cfg, "mod_fastcgi"))
+		return 0;
+	gc = conf_get(c->srv);
+	return gc != NULL && gc->stream_request_body != 0;
 }
 
 int

@@ -116,6 +116,10 @@ struct req {
 	/* mod_setenv, for the final URL (config-owned hashes, or NULL). */
 	const struct cfg_value *resp_add, *resp_set, *env_add, *env_set;
 	int setenv_done; /* request fields added (once per request) */
+	/* server.stream-request-body: the request was dispatched at its
+	 * head and its body is still arriving (gw_body_more() hears of each
+	 * piece); 0 once it is complete. */
+	int body_stream;
 	/* In the connection's pooled block (struct conn_mem) while a request
 	 * is in progress; written before they are read (by the h1 and uri
 	 * codecs), so a new request clears only the members above:
