@@ -530,6 +530,12 @@ on_client_io(struct loop *l, struct loop_io *io, unsigned ev)
 	struct conn *c = io->data;
 
 	(void)l;
+	/* A reset while a streamed body arrives: nothing is left to
+	 * write that would notice it, so it is an abort now. */
+	if (c->state == CONN_WRITE && c->req.body_stream && (ev & LOOP_ERROR)) {
+		conn_abort(c);
+		return;
+	}
 	if (c->state == CONN_WRITE && io->mask == LOOP_HUP) {
 		/* Waiting on the producer. A FIN alone is a half-close:
 		 * the client may still read the response (RFC 9112 §9.6),

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import socket
+import struct
 import threading
 import time
 
@@ -110,3 +111,28 @@ def test_client_is_not_read_while_the_backend_does_not_read(gw, tmp):
     for c in held:
         c[0].close()
     assert sent < total // 2, sent
+
+
+def test_client_leaving_mid_body_releases_the_backend(gw):
+    """Reset (SO_LINGER 0) or plain close (FIN) before the body is all
+    sent: the backend connection is closed, and nothing spins."""
+    srv = gw(extra=opt(1))
+    before = fds(srv.proc.pid)
+    for i in range(20):
+        s = srv.connect(10)
+        s.sendall(b"POST /app.php HTTP/1.1\r\nHost: t\r\n"
+                  b"Content-Length: 100000\r\n\r\n" + b"y" * 1000)
+        time.sleep(0.05)
+        if i % 2:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+        s.close()
+    t = time.monotonic()
+    while fds(srv.proc.pid) > before and time.monotonic() - t < 3:
+        time.sleep(0.05)
+    assert fds(srv.proc.pid) <= before
+    st, _, body, _ = get(srv, "/app.php?gm=text:ok")
+    assert st == 200 and dechunk(body) == (b"ok", True)
+    with open("/proc/%d/stat" % srv.proc.pid) as f:
+        utime = int(f.read().split()[13])
+    assert utime < 300, "the server spun: %d ticks" % utime
