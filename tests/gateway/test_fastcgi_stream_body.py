@@ -136,3 +136,28 @@ def test_client_leaving_mid_body_releases_the_backend(gw):
     with open("/proc/%d/stat" % srv.proc.pid) as f:
         utime = int(f.read().split()[13])
     assert utime < 300, "the server spun: %d ticks" % utime
+
+
+def test_expect_100_continue_then_streamed_body(gw):
+    srv = gw(extra=opt(2))
+    body = os.urandom(200000)
+    with srv.connect(10) as s:
+        s.sendall(b"POST /app.php HTTP/1.1\r\nHost: t\r\nConnection: close"
+                  b"\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n"
+                  % len(body))
+        assert s.recv(25) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        s.sendall(body)
+        j = echo_json(read_to_close(s, 10))
+    assert j["body_sha256"] == hashlib.sha256(body).hexdigest()
+
+
+def test_early_answer_closes_the_connection_after_it(gw, tmp):
+    """No backend: 503 before the body is read; the connection cannot
+    carry another request and closes after the response."""
+    srv = gw(exts={".php": [host(os.path.join(tmp, "none.sock"))]},
+             extra=opt(1), mock=False)
+    with srv.connect(10) as s:
+        s.sendall(b"POST /app.php HTTP/1.1\r\nHost: t\r\n"
+                  b"Content-Length: 1000000\r\n\r\n" + b"z" * 1000)
+        raw = read_to_close(s, 5)
+    assert raw.startswith(b"HTTP/1.1 503 ")
