@@ -7,11 +7,13 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import time
 
 import pytest
 
 from harness import wait_until
+from ghutil import read_to_close
 from gwutil import dechunk, get, host
 
 FPM = shutil.which("php-fpm8.2")
@@ -45,13 +47,17 @@ for ($i = 0; $i < 3; $i++) { echo "part$i\n"; flush(); usleep(600000); }
 
 @pytest.fixture
 def php(gw, procs, tmp):
+    return start_php(gw, procs, tmp)
+
+
+def start_php(gw, procs, tmp, extra=""):
     conf = os.path.join(tmp, "fpm.conf")
     with open(conf, "w") as f:
         f.write(POOL.replace("@tmp@", tmp))
     procs.start([FPM, "-F", "-R", "-y", conf], name="php-fpm")
     sock = os.path.join(tmp, "php.sock")
     wait_until(lambda: os.path.exists(sock), timeout=10, what="php-fpm")
-    srv = gw(exts={".php": [host(sock)]}, mock=False)
+    srv = gw(exts={".php": [host(sock)]}, extra=extra, mock=False)
     for name, text in (("info.php", INFO), ("stream.php", STREAM)):
         with open(os.path.join(srv.docroot, name), "w") as f:
             f.write(text)
@@ -86,6 +92,28 @@ def test_php_post_upload_sha256(php, size):
     assert j["len"] == size
     assert j["sha"] == hashlib.sha256(body).hexdigest()
     assert j["server"]["CONTENT_LENGTH"] == str(size)
+
+
+@pytest.mark.parametrize("mode", [1, 2])
+def test_php_streamed_request_body_sha256(gw, procs, tmp, mode):
+    srv = start_php(gw, procs, tmp,
+                    extra="server.stream-request-body = %d\n" % mode)
+    body = os.urandom(5 * 1024 * 1024)
+    j = run(srv, "/info.php", method="POST", body=body,
+            headers=[("Content-Type", "application/octet-stream")])
+    assert j["len"] == len(body)
+    assert j["sha"] == hashlib.sha256(body).hexdigest()
+    assert j["server"]["CONTENT_LENGTH"] == str(len(body))
+
+
+def test_php_half_closed_client_gets_the_response(php):
+    with php.connect(10) as s:
+        s.sendall(b"GET /stream.php HTTP/1.1\r\nHost: t\r\n\r\n")
+        s.shutdown(socket.SHUT_WR)
+        raw = read_to_close(s, 10)
+    assert raw.startswith(b"HTTP/1.1 200 ")
+    assert dechunk(raw.partition(b"\r\n\r\n")[2]) == (
+        b"part0\npart1\npart2\n", True)
 
 
 def test_php_chunked_upload_has_exact_content_length(php):
