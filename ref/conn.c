@@ -9,6 +9,12 @@
  * (silent close), server.max-write-idle while the client is not reading.
  * A connection closed after a response first half-closes and drains the
  * client's unread bytes, so the response is not lost to a TCP reset.
+ * While a response waits on its producer (a gateway backend) only a
+ * hang-up is watched: a reset aborts the request and releases the
+ * backend at once, a FIN is a half-close and the response still goes out
+ * (RFC 9112 §9.6; spec/gateway.md GW-ABORT-*). Under
+ * server.stream-request-body a Content-Length body is read while the
+ * response is produced, paused while the backend is behind (GW-STREAM-*).
  */
 #include <errno.h>
 #include <stdlib.h>

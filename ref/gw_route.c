@@ -7,7 +7,8 @@
  * static handler otherwise) and the ext is matched on the script, so
  * "/a.txt/x.php" never reaches PHP (CVE-2019-11043's shape); without it
  * the URI path is matched and a prefix key splits PATH_INFO (CGI-PATH-2,
- * fix-root-scriptname CGI-PATH-3). The fastcgi.server conf is loaded on
+ * fix-root-scriptname CGI-PATH-3). fastcgi.server set inside conditionals
+ * is honoured per request (GW-COND-1). The fastcgi.server conf is loaded on
  * first use and again after a reload; a replaced conf lives until its
  * last request ends.
  */
