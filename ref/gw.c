@@ -7,7 +7,10 @@
  * read and unframe
  * the response through the protocol table, hand the head to gw_resp.c and
  * stream the body to the client through req.fill with back-pressure: the
- * backend is read only while the client-side buffer has room.
+ * backend is read only while the client-side buffer has room. Under
+ * server.stream-response-body 0 the response is held instead (memory,
+ * then a temp file) and sent with its exact length once the backend is
+ * done (gw_unhold(), spec/gateway.md GW-HOLD-*).
  *
  * Every failure ends in gw_fail(), the one table of spec/gateway.md:
  * connect failures disable the proc for disable-time and retry another
@@ -17,9 +20,11 @@
  * without a final chunk, so it can tell the body is cut.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "gw.h"
@@ -71,6 +76,8 @@ gw_free(void *obj)
 	buf_free(&g->head);
 	buf_free(&g->ob);
 	buf_free(&g->cb);
+	if (g->spool_fd != -1)
+		close(g->spool_fd);
 	free(g->env.vars);
 	free(g->env.mem);
 	free(g->vars_mem);
@@ -111,14 +118,18 @@ gw_fail(struct gw_req *g, int status, const char *why)
 {
 	struct conn *c = g->c;
 
+	int sent;
+
 	if (g->failed || g->detached)
 		return;
 	g->failed = 1;
+	/* A held response (stream-response-body 0) has sent nothing. */
+	sent = g->head_done && !g->hold;
 	log_conn(c->id, c->req.id, "%s backend %s (%s): %s -> %s",
 		g->conf->proto->name, g->host->label, g->host->proc.name, why,
-		g->head_done ? "connection closed" : resp_reason(status));
+		sent ? "connection closed" : resp_reason(status));
 	gw_close_backend(g);
-	if (!g->head_done) {
+	if (!sent) {
 		g->head_done = 1;
 		/* The request was read whole: the client connection stays
 		 * in sync and may carry its next request (RFC 9112 §9.3).
@@ -151,22 +162,117 @@ gw_arm(struct gw_req *g)
 		loop_timer_set(gw_loop(g), &g->timer, secs * 1000ull);
 }
 
-/* Room for response bytes: the head buffer until the head is complete,
- * then the client-side queue. */
-size_t
-gw_room(struct gw_req *g)
+/* Room in the client-side queue for body bytes. */
+static size_t
+gw_ob_room(struct gw_req *g)
 {
-	size_t ob;
+	size_t ob = buf_space(&g->ob);
 
-	if (g->discard)
-		return GW_OB_CAP;
-	if (!g->head_done)
-		return buf_space(&g->head);
-	ob = buf_space(&g->ob);
 	/* Decoded chunked data is never longer than its encoding. */
 	if (g->chunked)
 		return ob > g->cb.len ? ob - g->cb.len : 0;
 	return ob;
+}
+
+/*
+ * A held response (stream-response-body 0) outgrew memory: move what ob
+ * holds to the spool file, an unlinked temp file in server.upload-dirs
+ * opened on first use (lighttpd's temp files). 0, or -1 after gw_fail():
+ * the client gets a clean 502, nothing having been sent.
+ */
+static int
+gw_spill(struct gw_req *g)
+{
+	const char *dir = g->c->srv->conf.upload_dir;
+
+	if (g->spool_fd == -1) {
+		struct statvfs sv;
+
+		g->spool_fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (g->spool_fd == -1) {
+			log_warn("conn %llu: temp file in %s",
+				(unsigned long long)g->c->id, dir);
+			gw_fail(g, 502, "cannot spool the held response");
+			return -1;
+		}
+		/* Free-space check, as for spilled request bodies. */
+		if (fstatvfs(g->spool_fd, &sv) == 0 &&
+			(long long)(sv.f_bavail * sv.f_frsize) <
+				LIMIT_UPLOAD_RESERVE) {
+			gw_fail(g, 502,
+				"no room in upload dir for the response");
+			return -1;
+		}
+	}
+	if (g->spool_len + (long long)g->ob.len > LIMIT_RESP_HOLD_MAX) {
+		gw_fail(g, 502, "held response over LIMIT_RESP_HOLD_MAX");
+		return -1;
+	}
+	while (g->ob.len > 0) {
+		ssize_t n = write(g->spool_fd, buf_head(&g->ob), g->ob.len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			gw_fail(g, 502, "writing the spooled response");
+			return -1;
+		}
+		g->spool_len += n;
+		buf_consume(&g->ob, (size_t)n);
+	}
+	return 0;
+}
+
+/* Room for response bytes: the head buffer until the head is complete,
+ * then the client-side queue, which a held response empties into its
+ * spool file instead of waiting for the client. */
+size_t
+gw_room(struct gw_req *g)
+{
+	if (g->discard)
+		return GW_OB_CAP;
+	if (!g->head_done)
+		return buf_space(&g->head);
+	if (g->hold && !g->failed && g->ob.len > 0 &&
+		(gw_ob_room(g) == 0 || g->ob.len >= LIMIT_RESP_MEM) &&
+		gw_spill(g) == -1)
+		return 0;
+	return gw_ob_room(g);
+}
+
+/*
+ * The backend finished a held response: queue the head with the body's
+ * exact length (RFC 9112 §6.2; no chunked framing needed), then the body
+ * from memory (gw_fill) or from the spool file (sent like a static
+ * file). A Content-Length the app did not fill is a clean 502 here.
+ */
+static void
+gw_unhold(struct gw_req *g)
+{
+	struct req *r = &g->c->req;
+	long long len;
+
+	if (g->cl_left > 0) {
+		gw_fail(g, 502, "backend ended before its Content-Length");
+		return;
+	}
+	if (g->spool_fd != -1 && gw_spill(g) == -1)
+		return;
+	len = g->spool_fd != -1 ? g->spool_len : (long long)g->ob.len;
+	if (resp_head(g->c, g->hold_status, len, NULL, g->extra) == -1) {
+		gw_fail(g, 502, "response head refused");
+		return;
+	}
+	g->hold = 0;
+	if (g->spool_fd == -1) {
+		r->body = BODY_STREAM;
+		return;
+	}
+	r->file_fd = g->spool_fd;
+	r->file_off = 0;
+	r->file_left = len;
+	r->body = BODY_FILE;
+	g->spool_fd = -1;
 }
 
 static void
@@ -414,9 +520,11 @@ gw_process(struct gw_req *g)
 			break;
 		buf_consume(&g->rb, (size_t)k);
 	}
-	if (g->ended)
+	if (g->ended) {
 		gw_close_backend(g);
-	else if (g->eof && g->rb.len == 0)
+		if (g->hold && !g->failed)
+			gw_unhold(g);
+	} else if (g->eof && g->rb.len == 0)
 		gw_fail(g, 502, "backend closed before the response ended");
 }
 
@@ -564,6 +672,7 @@ gw_start(struct gw_req *g)
 	long k;
 
 	g->fd = -1;
+	g->spool_fd = -1;
 	g->cl_left = -1;
 	p->init(g);
 	if (buf_init(&g->wb, hs + p->body_max + 2 * p->body_overhead) == -1 ||

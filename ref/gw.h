@@ -5,7 +5,8 @@
  * one struct gw_req per backend exchange: connect (non-blocking, with
  * connect-timeout), write the framed request, read and unframe the
  * response, parse its head, stream the body to the client with
- * back-pressure. Every failure is decided, logged and mapped to a status
+ * back-pressure (or hold it whole first: stream-response-body 0). Every
+ * failure is decided, logged and mapped to a status
  * in one place, gw_fail() (the table in spec/gateway.md).
  *
  * Ownership: conn -> req -> gw_req (through req.fill_state) -> backend fd.
@@ -93,6 +94,9 @@ struct gw_conf {
 	size_t nmap_ext;
 	int debug;
 	int stream_request_body; /* server.stream-request-body, global */
+	/* server.stream-response-body, global; 0 (lighttpd's default, also
+	 * when not set) holds each response until the backend is done. */
+	int stream_response_body;
 	/* Requests using this conf; a conf replaced by a reload is freed
 	 * when its last request ends. */
 	unsigned refs;
@@ -168,7 +172,13 @@ struct gw_req {
 	long long cl_left; /* body bytes still expected; -1 unknown */
 	int chunked;       /* the app sent Transfer-Encoding: chunked */
 	struct chunked chunk;
-	struct buf cb;         /* chunked body bytes not yet decoded */
+	struct buf cb; /* chunked body bytes not yet decoded */
+	/* stream-response-body 0: the head waits in extra and the body in
+	 * ob, then in the spool file past LIMIT_RESP_MEM, until the backend
+	 * is done (gw.c); hold is 0 once the head is queued. */
+	int hold, hold_status;
+	int spool_fd; /* unlinked temp file in server.upload-dirs, or -1 */
+	long long spool_len;
 	int auth_ok;           /* an authorizer answered 200 */
 	struct field vars[16]; /* its Variable-* for the responder */
 	size_t nvars;

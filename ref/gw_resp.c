@@ -189,6 +189,13 @@ gw_resp_head(struct gw_req *g, const struct cgi_resp *cr, const struct field *f,
 		g->chunked = 1;
 		g->cl_left = 1; /* until the last chunk: a cut body closes */
 	}
+	if (!nobody && g->conf->stream_response_body == 0) {
+		/* server.stream-response-body 0: the head waits for the
+		 * whole body, then goes with its exact length (gw.c). */
+		g->hold = 1;
+		g->hold_status = status;
+		return 0;
+	}
 	if (resp_head(c, status,
 		    nobody && !r->is_head
 			    ? 0

@@ -63,6 +63,9 @@ conf_get(struct server *s)
 	v = config_global(s->cfg, "server.stream-request-body");
 	if (v != NULL && v->type == CFG_INT)
 		gc->stream_request_body = (int)v->num;
+	v = config_global(s->cfg, "server.stream-response-body");
+	if (v != NULL && v->type == CFG_INT)
+		gc->stream_response_body = (int)v->num;
 	gc->cfg = s->cfg;
 	return cur = gc;
 }

@@ -46,6 +46,16 @@
  */
 #define LIMIT_BODY_MAX (1ll << 30)
 
+/*
+ * A held gateway response (server.stream-response-body 0) is kept in
+ * memory up to this size (the gateway's client queue) and spilled to an
+ * unlinked temp file under server.upload-dirs beyond it, as lighttpd
+ * does; a held response over LIMIT_RESP_HOLD_MAX is a 502, so a backend
+ * cannot fill the disk.
+ */
+#define LIMIT_RESP_MEM      65536
+#define LIMIT_RESP_HOLD_MAX (1ll << 30)
+
 /* Free space an upload dir must keep after a spill (free-space check). */
 #define LIMIT_UPLOAD_RESERVE (64ll << 20)
 

@@ -46,6 +46,12 @@ def get(srv, target, method="GET", body=b"", headers=(), version="1.1"):
     return int(lines[0].split()[1]), hdrs, rest, raw
 
 
+# server.stream-response-body 2: tests of streamed responses set it, as
+# "not set" is lighttpd's 0 (the response is held, spec/gateway.md
+# GW-HOLD-1).
+STREAM_RESPONSE = "server.stream-response-body = 2\n"
+
+
 def dechunk(b):
     out = b""
     while True:

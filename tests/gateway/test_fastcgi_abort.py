@@ -10,7 +10,7 @@ import struct
 import time
 
 from ghutil import read_to_close
-from gwutil import dechunk, get, host
+from gwutil import STREAM_RESPONSE, dechunk, get, host
 from harness import wait_until
 
 REQ = b"GET /app.php?gm=%s HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -27,7 +27,7 @@ def reset(s):
 
 
 def test_client_reset_while_waiting_for_head_releases_backend(gw):
-    srv = gw()
+    srv = gw(extra=STREAM_RESPONSE)
     s = srv.connect()
     s.sendall(REQ % b"text:x")
     assert b"200 OK" in s.recv(4096)
@@ -52,7 +52,7 @@ def test_client_reset_while_waiting_for_head_releases_backend(gw):
 
 
 def test_client_reset_while_body_streams_releases_backend(gw):
-    srv = gw()
+    srv = gw(extra=STREAM_RESPONSE)
     s = srv.connect()
     s.sendall(REQ % b"stream:50:16:100")
     assert b"200 OK" in s.recv(4096)
@@ -76,7 +76,7 @@ def test_half_closed_client_still_gets_the_response(gw):
 
 
 def test_half_closed_client_gets_a_streamed_body_whole(gw):
-    srv = gw()
+    srv = gw(extra=STREAM_RESPONSE)
     s = srv.connect()
     s.sendall(REQ % b"stream:4:8:150")
     s.shutdown(socket.SHUT_WR)

@@ -14,7 +14,7 @@ import pytest
 
 from harness import wait_until
 from ghutil import read_to_close
-from gwutil import dechunk, get, host
+from gwutil import STREAM_RESPONSE, dechunk, get, host
 
 FPM = shutil.which("php-fpm8.2")
 pytestmark = pytest.mark.skipif(FPM is None, reason="php-fpm8.2 missing")
@@ -48,6 +48,11 @@ for ($i = 0; $i < 3; $i++) { echo "part$i\n"; flush(); usleep(600000); }
 @pytest.fixture
 def php(gw, procs, tmp):
     return start_php(gw, procs, tmp)
+
+
+@pytest.fixture
+def php_stream(gw, procs, tmp):
+    return start_php(gw, procs, tmp, extra=STREAM_RESPONSE)
 
 
 def start_php(gw, procs, tmp, extra=""):
@@ -106,7 +111,8 @@ def test_php_streamed_request_body_sha256(gw, procs, tmp, mode):
     assert j["server"]["CONTENT_LENGTH"] == str(len(body))
 
 
-def test_php_half_closed_client_gets_the_response(php):
+def test_php_half_closed_client_gets_the_response(php_stream):
+    php = php_stream
     with php.connect(10) as s:
         s.sendall(b"GET /stream.php HTTP/1.1\r\nHost: t\r\n\r\n")
         s.shutdown(socket.SHUT_WR)
@@ -128,7 +134,8 @@ def test_php_chunked_upload_has_exact_content_length(php):
     assert j["sha"] == hashlib.sha256(data).hexdigest()
 
 
-def test_php_streamed_output_arrives_before_script_ends(php):
+def test_php_streamed_output_arrives_before_script_ends(php_stream):
+    php = php_stream
     with php.connect(10) as s:
         s.sendall(b"GET /stream.php HTTP/1.1\r\nHost: t\r\n"
                   b"Connection: close\r\n\r\n")

@@ -14,11 +14,11 @@ import time
 import pytest
 
 from ghutil import read_to_close
-from gwutil import dechunk, get, host
+from gwutil import STREAM_RESPONSE, dechunk, get, host
 
 
 def opt(mode):
-    return "server.stream-request-body = %d\n" % mode
+    return "server.stream-request-body = %d\n" % mode + STREAM_RESPONSE
 
 
 def fds(pid):
