@@ -171,6 +171,7 @@ alive(struct gc *g, const char *after)
 {
 	struct sreq q;
 	struct sresp r;
+	unsigned status;
 
 	memset(&q, 0, sizeof(q));
 	if (g->o->spawn && g->pid > 0 && net_exited(g->pid)) {
@@ -179,10 +180,27 @@ alive(struct gc *g, const char *after)
 		return -1;
 	}
 	exchange(g, &q, &r);
-	if (r.connected && app_status(r.out.p, r.out.len) == 0)
-		gc_fail(g, "the application keeps serving",
-			"no valid response to a fresh request after %s", after);
+	status = r.connected ? app_status(r.out.p, r.out.len) : 0;
 	app_buf_free(&r.out);
+	/* The app may die while the fresh request is on its way: a refused
+	 * connection or no answer is checked against its exit, as the
+	 * FastCGI cases do (fx_alive), so the verdict never depends on
+	 * which came first. */
+	if (status == 0) {
+		if (g->o->spawn && g->pid > 0) {
+			net_sleep_ms(100);
+			if (net_exited(g->pid)) {
+				gc_fail(g, "the application keeps running",
+					"it exited after %s", after);
+				return -1;
+			}
+		}
+		gc_fail(g, "the application keeps serving", "%s after %s",
+			r.connected ? "no valid response to a fresh request"
+				    : "no connection",
+			after);
+		return -1;
+	}
 	return 0;
 }
 
@@ -300,6 +318,10 @@ s_robust(struct gc *g, const struct gc_case *c)
 		gc_warn(g, "an error answer or a close", "%s",
 			"nothing within the timeout");
 	app_buf_free(&r.out);
+	/* Give an app that reacts to the close a moment to do so (crash,
+	 * or not) before asking whether it still serves. */
+	if (q.cut)
+		net_sleep_ms(200);
 	if (r.connected && g->verdict != GC_FAIL)
 		alive(g, what);
 }
