@@ -94,6 +94,12 @@ host_load(struct gw_host *g, const struct cfg_value *h, const char *label)
 	size_t i;
 
 	g->label = strdup(label);
+	/* Spawning local backends is issue 8's: until then say so once at
+	 * start instead of ignoring the option in silence. */
+	if (opt(h, "bin-path") != NULL)
+		log_warnx("fastcgi host %s: bin-path is not acted on yet (no "
+			  "spawning); expecting an app already listening",
+			label);
 	v = opt(h, "mode");
 	g->mode = v != NULL && strcmp(v->str, "authorizer") == 0 ? GW_AUTHORIZER
 								 : GW_RESPONDER;
